@@ -1,0 +1,3 @@
+"""worldmodels: Hydra + Lightning experiments for JEPA world models."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,107 @@
+"""`python train.py [overrides]`: compose the config, pretrain a JEPA, probe the frozen encoder, write results."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import hydra
+import pytorch_lightning as pl
+from hydra.core.hydra_config import HydraConfig
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from worldmodels.evaluation import frozen_probe_accuracy
+from worldmodels.loggers import finish
+from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CONFIG_DIR = os.environ.get("WORLDMODELS_CONFIG_DIR", str(REPO_ROOT / "conf"))
+
+
+@lru_cache(maxsize=1)
+def _process_uid() -> str:
+    """A short random id, fixed for the process: run dirs stay unique when jobs start in the same second."""
+    return uuid.uuid4().hex[:6]
+
+
+if not OmegaConf.has_resolver("uid"):
+    OmegaConf.register_new_resolver("uid", _process_uid)
+
+
+def build_encoder(cfg: DictConfig) -> Any:
+    """The configured encoder with freshly seeded weights (the same weights for the same seed)."""
+    pl.seed_everything(cfg.seed, workers=True, verbose=False)
+    return instantiate(cfg.encoder)
+
+
+def build_pretrainer(cfg: DictConfig, num_classes: int) -> pl.LightningModule:
+    """Encoder, projector, predictor and regularizer from their groups, composed by ``cfg.model``."""
+    encoder = build_encoder(cfg)
+    projector = instantiate(cfg.projector, in_dim=encoder.embed_dim)
+    predictor = instantiate(cfg.predictor, dim=projector.out_dim)
+    regularizer = instantiate(cfg.regularizer)
+    return instantiate(cfg.model, _partial_=True)(
+        encoder=encoder,
+        projector=projector,
+        predictor=predictor,
+        regularizer=regularizer,
+        num_classes=num_classes,
+        run_config=OmegaConf.to_container(cfg, resolve=True),
+    )
+
+
+def run_training(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[str, Any]:
+    """Train, evaluate and record one run in ``run_dir``; returns what results.json holds."""
+    start = time.perf_counter()
+    print_config_tree(cfg)
+    git = write_run_record(run_dir, cfg, overrides, REPO_ROOT)
+
+    datamodule = instantiate(cfg.data, masker=instantiate(cfg.masker))
+    model = build_pretrainer(cfg, datamodule.num_classes)
+    callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
+    loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
+    trainer: pl.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, default_root_dir=str(run_dir))
+    try:
+        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")))
+    finally:
+        finish(loggers)
+    train_seconds = time.perf_counter() - start
+
+    frozen: dict[str, Any] = {}
+    if cfg.evaluate.frozen_probe:
+        frozen["trained"] = frozen_probe_accuracy(model.encoder, datamodule, cfg.probe, cfg.seed)
+    if cfg.evaluate.random_init_baseline:
+        frozen["random_init"] = frozen_probe_accuracy(build_encoder(cfg), datamodule, cfg.probe, cfg.seed)
+
+    results = {
+        "experiment": cfg.name,
+        "run_dir": str(run_dir),
+        "seed": cfg.seed,
+        "git_sha": git["sha"],
+        "git_dirty": git["dirty"],
+        "epochs": trainer.current_epoch,
+        "steps": trainer.global_step,
+        "train_time_s": round(train_seconds, 1),
+        "wall_time_s": round(time.perf_counter() - start, 1),
+        "frozen_probe": frozen,
+        "final_metrics": {k: float(v) for k, v in trainer.callback_metrics.items() if v.numel() == 1},
+        "checkpoints": {"last": getattr(trainer.checkpoint_callback, "last_model_path", None), "best": getattr(trainer.checkpoint_callback, "best_model_path", None)},
+    }
+    (run_dir / "results.json").write_text(json.dumps(results, indent=2))
+    plot_training_curves(run_dir / "logs" / "metrics.csv", run_dir / "curves.png")
+    print_summary(results)
+    return results
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
+def main(cfg: DictConfig) -> float | None:
+    """Hydra entry point; returns the trained encoder's frozen probe accuracy for sweepers."""
+    hydra_cfg = HydraConfig.get()
+    results = run_training(cfg, Path(hydra_cfg.runtime.output_dir), list(hydra_cfg.overrides.task))
+    return results["frozen_probe"].get("trained", {}).get("accuracy")

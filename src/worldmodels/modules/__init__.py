@@ -1,0 +1,6 @@
+"""Lightning modules: they compose parts from the other subpackages and own no model code."""
+
+from worldmodels.modules.jepa import JEPAPretrainer
+from worldmodels.modules.probe import ProbeTrainer
+
+__all__ = ["JEPAPretrainer", "ProbeTrainer"]

@@ -1,0 +1,114 @@
+"""The JEPA pretrainer: composes encoder, projector, predictor and regularizer; owns no model code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from worldmodels.encoders.projected import ProjectedEncoder
+from worldmodels.modules.optim import adamw_with_warmup_cosine
+from worldmodels.regularizers import Regularizer, embedding_std, rankme
+
+
+class JEPAPretrainer(pl.LightningModule):
+    """Multi-view joint-embedding prediction in representation space.
+
+    For views x_v (global then local) with embeddings z_v = projector(pool(encoder(x_v))) (V, B, K), the
+    predictor maps each z_v toward the target t (B, K) given by the regularizer (the mean of the global
+    views' embeddings, or an EMA teacher's):
+
+        loss = pred_weight · mean_v ‖predictor(z_v) − t‖² / K + regularizer(z)
+
+    An online linear probe on detached pooled features of the first global view tracks ``probe/acc``;
+    the same probe is evaluated on clean images in validation (``val/probe_acc``).
+    """
+
+    def __init__(
+        self,
+        encoder: nn.Module,
+        projector: nn.Module,
+        predictor: nn.Module,
+        regularizer: Regularizer,
+        num_classes: int = 10,
+        lr: float = 2e-3,
+        weight_decay: float = 0.05,
+        warmup_steps: int = 100,
+        final_lr_ratio: float = 0.0,
+        diagnostics_every: int = 25,
+        run_config: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.save_hyperparameters(ignore=["encoder", "projector", "predictor", "regularizer"])
+        self.network = ProjectedEncoder(encoder, projector)
+        self.predictor = predictor
+        self.regularizer = regularizer
+        self.regularizer.setup(self.network)
+        self.online_probe = nn.Linear(encoder.embed_dim, num_classes)
+
+    @property
+    def encoder(self) -> nn.Module:
+        return self.network.encoder
+
+    def _embed_views(self, views: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Views (V, B, C, S, S) -> pooled features (V, B, D) and embeddings (V, B, K)."""
+        num_views, batch = views.shape[:2]
+        features = self.network.features(views.flatten(0, 1))
+        embeddings = self.network.projector(features)
+        return features.view(num_views, batch, -1), embeddings.view(num_views, batch, -1)
+
+    def training_step(self, batch: dict[str, Any], batch_idx: int) -> torch.Tensor:
+        views = batch["views"]
+        global_features, global_embeddings = self._embed_views(views["global"])
+        embeddings = global_embeddings
+        if "local" in views:
+            embeddings = torch.cat([global_embeddings, self._embed_views(views["local"])[1]])
+        targets = self.regularizer.targets(views["global"], global_embeddings)
+        pred_loss = (self.predictor(embeddings) - targets).square().mean()
+        regularization = self.regularizer(embeddings, step=self.global_step)
+        loss = self.regularizer.pred_weight * pred_loss + regularization["loss"]
+
+        logits = self.online_probe(global_features[0].detach())
+        probe_loss = F.cross_entropy(logits, batch["label"])
+        self.log_dict(
+            {
+                "train/loss": loss,
+                "train/pred_loss": pred_loss,
+                "train/reg_loss": regularization["loss"],
+                "probe/loss": probe_loss,
+                "probe/acc": (logits.argmax(-1) == batch["label"]).float().mean(),
+            },
+            prog_bar=True,
+        )
+        self.log_dict({f"reg/{k}": v for k, v in regularization.items() if k != "loss"})
+        if self.global_step % self.hparams.diagnostics_every == 0:
+            self.log_dict({"collapse/std": embedding_std(global_embeddings[0]), "collapse/rankme": rankme(global_embeddings[0])})
+        return loss + probe_loss
+
+    def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
+        self.regularizer.on_optimizer_step(self.global_step, int(self.trainer.estimated_stepping_batches))
+
+    def validation_step(self, batch: dict[str, Any], batch_idx: int) -> None:
+        features = self.network.features(batch["image"])
+        logits = self.online_probe(features)
+        self.log_dict(
+            {
+                "val/probe_acc": (logits.argmax(-1) == batch["label"]).float().mean(),
+                "val/embedding_std": embedding_std(self.network.projector(features)),
+                "val/feature_rankme": rankme(features),
+            },
+            prog_bar=True,
+        )
+
+    def configure_optimizers(self) -> dict[str, Any]:
+        return adamw_with_warmup_cosine(
+            self,
+            lr=self.hparams.lr,
+            weight_decay=self.hparams.weight_decay,
+            warmup_steps=self.hparams.warmup_steps,
+            total_steps=int(self.trainer.estimated_stepping_batches),
+            final_ratio=self.hparams.final_lr_ratio,
+        )

@@ -1,0 +1,5 @@
+"""Probes on frozen features."""
+
+from worldmodels.probes.linear import LinearProbe
+
+__all__ = ["LinearProbe"]

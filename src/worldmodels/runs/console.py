@@ -1,0 +1,31 @@
+"""What a run prints: the config tree at start and a summary table at the end (rich)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rich
+from omegaconf import DictConfig, OmegaConf
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.tree import Tree
+
+
+def print_config_tree(cfg: DictConfig) -> None:
+    """One branch per top-level key, its resolved YAML inside."""
+    tree = Tree("config", guide_style="dim")
+    for key, value in cfg.items():
+        body = OmegaConf.to_yaml(value, resolve=True) if isinstance(value, DictConfig) else str(value)
+        tree.add(f"[bold]{key}[/bold]").add(Syntax(body, "yaml", theme="ansi_dark"))
+    rich.print(tree)
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    """A two-column table of the headline figures in ``results``."""
+    table = Table(title="run summary", show_header=False)
+    for key in ("experiment", "seed", "epochs", "steps", "train_time_s", "wall_time_s"):
+        table.add_row(key, str(results.get(key)))
+    for name, value in results.get("frozen_probe", {}).items():
+        table.add_row(f"frozen {name} probe acc", f"{value['accuracy']:.4f}")
+    rich.print(table)
+    rich.print(f"run dir: {results.get('run_dir')}")

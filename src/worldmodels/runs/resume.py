@@ -1,0 +1,21 @@
+"""Finding the checkpoint to resume from: an explicit file, or a run directory's last checkpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def resolve_checkpoint(resume: str | None) -> str | None:
+    """``None`` -> None; a ``.ckpt`` file -> itself; a run dir -> its ``checkpoints/last.ckpt``; else a clear error."""
+    if not resume:
+        return None
+    path = Path(resume).expanduser()
+    if path.is_file():
+        return str(path)
+    if path.is_dir():
+        last = path / "checkpoints" / "last.ckpt"
+        if last.is_file():
+            return str(last)
+        found = sorted(str(p.relative_to(path)) for p in path.rglob("*.ckpt"))
+        raise FileNotFoundError(f"resume={resume}: no checkpoints/last.ckpt in that run dir; checkpoints found there: {found or 'none'}")
+    raise FileNotFoundError(f"resume={resume}: no such checkpoint file or run directory")
