@@ -29,8 +29,9 @@ def test_vit_tokens_keep_indices_and_errors() -> None:
     assert kept.shape == (2, 3, 32)
     with pytest.raises(ValueError, match="not divisible"):
         ViT(image_size=28, patch_size=5)
-    with pytest.raises(ValueError, match="image_size"):
-        encoder(torch.randn(1, 1, 32, 32))
+    assert encoder(torch.randn(1, 1, 16, 16)).shape == (1, 16, 32)
+    with pytest.raises(ValueError, match="patch size"):
+        encoder(torch.randn(1, 1, 30, 30))
 
 
 def test_sincos_positions_are_distinct_and_bounded() -> None:

@@ -41,5 +41,5 @@ def test_ddp_loss_and_gradients_equal_single_process(tmp_path: Path) -> None:
     for rank in range(WORLD):
         result = torch.load(tmp_path / f"rank{rank}.pt", weights_only=True)
         torch.testing.assert_close(result["loss"], loss.detach(), rtol=1e-5, atol=1e-6)
-        for ddp_grad, param in zip(result["grads"], model.parameters()):
+        for ddp_grad, param in zip(result["grads"], model.parameters(), strict=True):
             torch.testing.assert_close(ddp_grad, param.grad, rtol=1e-4, atol=1e-6)

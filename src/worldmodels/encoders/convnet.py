@@ -26,7 +26,7 @@ class ConvNet(nn.Module):
         if len(widths) < 2:
             raise ValueError(f"widths needs a stem width and at least one stage width, got {list(widths)}")
         layers = _conv_bn_relu(in_channels, widths[0], 1)
-        for previous, width in zip(widths[:-1], widths[1:]):
+        for previous, width in zip(widths[:-1], widths[1:], strict=True):
             layers += _conv_bn_relu(previous, width, 2) + _conv_bn_relu(width, width, 1)
         self.features = nn.Sequential(*layers)
         self.embed_dim = widths[-1]

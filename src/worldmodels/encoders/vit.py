@@ -12,6 +12,9 @@ from worldmodels.encoders.positions import sincos_2d
 class ViT(nn.Module):
     """Patchify (Conv2d p × p), add fixed 2D sin-cos positions, optionally keep a subset of tokens, run blocks.
 
+    Positions are a fixed function of the patch grid, so any image size divisible by the patch size works
+    (``image_size`` only sets the grid whose positions are precomputed).
+
     ``forward(images (B, C, H, W), keep (B, K) | None)`` -> tokens (B, K or N, D) after a final LayerNorm;
     ``pool`` averages tokens to (B, D).
     """
@@ -29,6 +32,7 @@ class ViT(nn.Module):
         super().__init__()
         if image_size % patch_size:
             raise ValueError(f"image_size {image_size} is not divisible by patch_size {patch_size}")
+        self.patch_size = patch_size
         self.grid = image_size // patch_size
         self.embed_dim = embed_dim
         self.patch_embed = nn.Conv2d(in_channels, embed_dim, patch_size, patch_size)
@@ -38,16 +42,20 @@ class ViT(nn.Module):
 
     def forward(self, images: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
         """(B, C, H, W) and optional kept indices (B, K) -> tokens (B, K or N, D)."""
+        height, width = images.shape[-2:]
+        if height % self.patch_size or width % self.patch_size:
+            raise ValueError(f"image size {height}x{width} is not divisible by the patch size {self.patch_size}")
         tokens = self.patch_embed(images).flatten(2).transpose(1, 2)
-        if tokens.shape[1] != self.positions.shape[1]:
-            raise ValueError(
-                f"ViT built for {self.grid}x{self.grid} patches got {tuple(images.shape[-2:])} images; "
-                f"set encoder.image_size to the view size"
-            )
-        tokens = tokens + self.positions
+        tokens = tokens + self._positions(height // self.patch_size, width // self.patch_size).to(tokens.dtype)
         if keep is not None:
             tokens = torch.gather(tokens, 1, keep[..., None].expand(-1, -1, tokens.shape[-1]))
         return self.norm(self.blocks(tokens))
+
+    def _positions(self, grid_height: int, grid_width: int) -> torch.Tensor:
+        """(1, grid_height · grid_width, D) sin-cos positions; the precomputed ones for the default grid."""
+        if (grid_height, grid_width) == (self.grid, self.grid):
+            return self.positions
+        return sincos_2d(self.embed_dim, grid_height, grid_width)[None].to(self.positions.device)
 
     def pool(self, tokens: torch.Tensor) -> torch.Tensor:
         """Tokens (B, N, D) -> (B, D) mean over tokens."""

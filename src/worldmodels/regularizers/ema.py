@@ -56,7 +56,7 @@ class EMATeacher(Regularizer):
         """teacher ← m · teacher + (1 − m) · student, buffers copied."""
         momentum = self.momentum_at(step, total_steps)
         self.momentum.fill_(momentum)
-        for teacher, student in zip(self.teacher.parameters(), self.student[0].parameters()):
+        for teacher, student in zip(self.teacher.parameters(), self.student[0].parameters(), strict=True):
             teacher.lerp_(student.detach(), 1 - momentum)
-        for teacher, student in zip(self.teacher.buffers(), self.student[0].buffers()):
+        for teacher, student in zip(self.teacher.buffers(), self.student[0].buffers(), strict=True):
             teacher.copy_(student)

@@ -40,7 +40,7 @@ def plot_training_curves(metrics_csv: Path, out_png: Path) -> Path | None:
         return None
     series = read_metrics(metrics_csv)
     fig, axes = plt.subplots(1, len(PANELS), figsize=(4 * len(PANELS), 3.2))
-    for axis, (key, title) in zip(axes, PANELS):
+    for axis, (key, title) in zip(axes, PANELS, strict=True):
         if key in series:
             steps, values = series[key]
             axis.plot(steps, [v if math.isfinite(v) else float("nan") for v in values], label=key, lw=1)
