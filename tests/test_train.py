@@ -16,6 +16,7 @@ from omegaconf import DictConfig
 from worldmodels.callbacks import NonFiniteLossError
 from worldmodels.cli.train import run_training
 from worldmodels.modules import JEPAPretrainer
+from worldmodels.runs import resolve_checkpoint
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MakeCfg = Callable[..., DictConfig]
@@ -74,7 +75,7 @@ def test_resume_continues_step_count_and_schedule(make_cfg: MakeCfg, tmp_path: P
     resumed_cfg.paths.output_dir = str(tmp_path / "resumed")
     resumed = run(resumed_cfg)
     assert resumed["steps"] == 2 * first["steps"]
-    checkpoint = torch.load(Path(resumed_cfg.paths.output_dir) / "checkpoints" / "last.ckpt", weights_only=True)
+    checkpoint = torch.load(resolve_checkpoint(resumed_cfg.paths.output_dir), weights_only=True)
     assert checkpoint["lr_schedulers"][0]["last_epoch"] == resumed["steps"]
     assert checkpoint["optimizer_states"][0]["param_groups"][0]["lr"] < 1e-9  # the cosine reached its end at step 16
     with pytest.raises(FileNotFoundError, match="no checkpoints/last.ckpt"):
@@ -92,8 +93,8 @@ def test_non_finite_loss_stops_with_step_and_keeps_last_good_checkpoint(make_cfg
     cfg = make_cfg()
     with pytest.raises(NonFiniteLossError, match="at step 6"):
         run(cfg)
-    checkpoint = torch.load(Path(cfg.paths.output_dir) / "checkpoints" / "last.ckpt", weights_only=True)
-    assert checkpoint["global_step"] == 4  # debug=smoke refreshes last.ckpt every 4 steps
+    checkpoint = torch.load(resolve_checkpoint(cfg.paths.output_dir), weights_only=True)
+    assert checkpoint["global_step"] == 4  # debug=smoke refreshes the periodic last checkpoint every 4 steps
     assert all(torch.isfinite(v).all() for v in checkpoint["state_dict"].values() if v.is_floating_point())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,12 @@ def test_resolve_checkpoint(tmp_path: Path) -> None:
     (tmp_path / "checkpoints" / "best.ckpt").write_bytes(b"")
     with pytest.raises(FileNotFoundError, match="best.ckpt"):
         resolve_checkpoint(str(tmp_path))
+    (tmp_path / "checkpoints" / "last-v1.ckpt").write_bytes(b"")
+    os.utime(tmp_path / "checkpoints" / "last-v1.ckpt", (1, 1))
     (tmp_path / "checkpoints" / "last.ckpt").write_bytes(b"")
     assert resolve_checkpoint(str(tmp_path)) == str(tmp_path / "checkpoints" / "last.ckpt")
+    os.utime(tmp_path / "checkpoints" / "last.ckpt", (0, 0))
+    assert resolve_checkpoint(str(tmp_path)) == str(tmp_path / "checkpoints" / "last-v1.ckpt")
     assert resolve_checkpoint(str(tmp_path / "checkpoints" / "best.ckpt")).endswith("best.ckpt")
     with pytest.raises(FileNotFoundError, match="no such"):
         resolve_checkpoint(str(tmp_path / "missing.ckpt"))

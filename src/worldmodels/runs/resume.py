@@ -6,16 +6,20 @@ from pathlib import Path
 
 
 def resolve_checkpoint(resume: str | None) -> str | None:
-    """``None`` -> None; a ``.ckpt`` file -> itself; a run dir -> its ``checkpoints/last.ckpt``; else a clear error."""
+    """``None`` -> None; a ``.ckpt`` file -> itself; a run dir -> its newest ``checkpoints/last*.ckpt``; else a clear error.
+
+    A run dir can hold ``last.ckpt`` and ``last-v1.ckpt`` (the epoch-end and the periodic checkpoint callbacks
+    both keep a "last"); the most recently written one is the furthest along.
+    """
     if not resume:
         return None
     path = Path(resume).expanduser()
     if path.is_file():
         return str(path)
     if path.is_dir():
-        last = path / "checkpoints" / "last.ckpt"
-        if last.is_file():
-            return str(last)
+        lasts = sorted((path / "checkpoints").glob("last*.ckpt"), key=lambda p: p.stat().st_mtime)
+        if lasts:
+            return str(lasts[-1])
         found = sorted(str(p.relative_to(path)) for p in path.rglob("*.ckpt"))
         raise FileNotFoundError(f"resume={resume}: no checkpoints/last.ckpt in that run dir; checkpoints found there: {found or 'none'}")
     raise FileNotFoundError(f"resume={resume}: no such checkpoint file or run directory")
