@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from worldmodels.data import DatasetNotFoundError, FashionMNISTDataModule, MultiViewAugment, load_fashion_mnist
+from worldmodels.maskers import NoMasker
 
 
 def test_reads_idx_files(fake_fmnist: Path) -> None:
@@ -57,3 +58,14 @@ def test_augment_views_differ_but_identity_crop_keeps_the_image() -> None:
     assert (ones == 0).flatten(1).any(1).all() and (ones == 1).flatten(1).any(1).all()
     with pytest.raises(ValueError, match="num_global"):
         MultiViewAugment(num_global=0)
+
+
+def test_masker_indices_join_the_batch_at_collate_time(fake_fmnist: Path) -> None:
+    def masker(batch_size: int) -> dict[str, torch.Tensor]:
+        return {"keep": torch.arange(3).expand(batch_size, 3)}
+
+    dm = FashionMNISTDataModule(root=str(fake_fmnist), batch_size=8, masker=masker, train_subset=16)
+    dm.setup()
+    assert next(iter(dm.train_dataloader()))["keep"].shape == (8, 3)
+    dm.masker = NoMasker()
+    assert set(next(iter(dm.train_dataloader()))) == {"image", "label"}

@@ -22,8 +22,6 @@ class FashionMNISTDataModule(pl.LightningDataModule):
     """
 
     num_classes = 10
-    in_channels = 1
-    image_size = 28
 
     def __init__(
         self,
@@ -61,7 +59,7 @@ class FashionMNISTDataModule(pl.LightningDataModule):
         images, labels = default_collate(items)
         batch = {"image": images, "label": labels}
         if self.masker is not None:
-            batch.update(self.masker(images.shape[0], self.image_size * self.image_size))
+            batch.update(self.masker(images.shape[0]))
         return batch
 
     def _loader(self, split: str, batch_size: int, shuffle: bool, drop_last: bool) -> DataLoader:

@@ -8,6 +8,6 @@ import torch
 class NoMasker:
     """Produces no kept-token indices: every view is encoded whole (the multi-view objective)."""
 
-    def __call__(self, batch_size: int, num_tokens: int) -> dict[str, torch.Tensor]:
-        """Batch size and tokens per image -> no masks ({})."""
+    def __call__(self, batch_size: int) -> dict[str, torch.Tensor]:
+        """Batch size -> kept-index tensors to add to the batch (none here: {})."""
         return {}
