@@ -44,9 +44,10 @@ class FashionMNISTDataModule(pl.LightningDataModule):
         self.splits: dict[str, TensorDataset] = {}
 
     def prepare_data(self) -> None:
-        """Download when asked to (rank 0 only); otherwise fail early with where we looked."""
-        for split in ("train", "test"):
-            load_fashion_mnist(self.root, split, download=self.download)
+        """Download when asked to (rank 0 only); a missing dataset otherwise fails in ``setup`` with where we looked."""
+        if self.download:
+            for split in ("train", "test"):
+                load_fashion_mnist(self.root, split, download=True)
 
     def setup(self, stage: str | None = None) -> None:
         """Load both splits into memory as uint8 (N, 1, 28, 28) and int64 (N,)."""
