@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
+
+
+def _per_channel(value: float | Sequence[float]) -> torch.Tensor:
+    """A statistic for all channels or one per channel -> (C or 1, 1, 1), to broadcast over (..., C, H, W)."""
+    values = [float(v) for v in value] if isinstance(value, Sequence) else [float(value)]
+    return torch.tensor(values).view(-1, 1, 1)
 
 
 class MultiViewAugment:
@@ -16,7 +23,7 @@ class MultiViewAugment:
     for the whole batch at once with one ``grid_sample`` per view.
 
     Input images (B, C, H, W) in [0, 1]; output ``{"global": (Vg, B, C, Sg, Sg), "local": (Vl, B, C, Sl, Sl)}``,
-    normalised with ``mean`` / ``std``.
+    normalised with ``mean`` / ``std`` (one value for all channels, or one per channel).
     """
 
     def __init__(
@@ -31,8 +38,8 @@ class MultiViewAugment:
         flip_prob: float = 0.5,
         jitter: float = 0.4,
         erase_prob: float = 0.0,
-        mean: float = 0.286,
-        std: float = 0.353,
+        mean: float | Sequence[float] = 0.286,
+        std: float | Sequence[float] = 0.353,
     ) -> None:
         if num_global < 1:
             raise ValueError(f"num_global must be >= 1 (the views' centre is the mean of the global views), got {num_global}")
@@ -40,7 +47,7 @@ class MultiViewAugment:
         self.global_size, self.local_size = global_size, local_size
         self.global_scale, self.local_scale = tuple(global_scale), tuple(local_scale)
         self.ratio, self.flip_prob, self.jitter, self.erase_prob = tuple(ratio), flip_prob, jitter, erase_prob
-        self.mean, self.std = mean, std
+        self.mean, self.std = _per_channel(mean), _per_channel(std)
 
     def crop(self, images: torch.Tensor, size: int, scale: tuple[float, float]) -> torch.Tensor:
         """Random resized crop + flip of every image: (B, C, H, W) -> (B, C, size, size)."""
@@ -81,8 +88,8 @@ class MultiViewAugment:
         return views.clamp(0, 1)
 
     def normalize(self, images: torch.Tensor) -> torch.Tensor:
-        """Standardise [0, 1] images with the dataset statistics."""
-        return (images - self.mean) / self.std
+        """Standardise [0, 1] images (..., C, H, W) with the dataset statistics."""
+        return (images - self.mean.to(images)) / self.std.to(images)
 
     def __call__(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
         """(B, C, H, W) in [0, 1] -> {"global": (Vg, B, C, Sg, Sg), "local": (Vl, B, C, Sl, Sl)}."""

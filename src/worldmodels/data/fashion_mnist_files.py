@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from worldmodels.data.errors import DatasetNotFoundError
+
 SPLIT_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
@@ -17,10 +19,6 @@ HOW_TO_GET = (
     "  1. sudo apt-get install dataset-fashion-mnist   (installs /usr/share/datasets/fashion-mnist/)\n"
     "  2. python train.py data.download=true            (torchvision download; needs network)"
 )
-
-
-class DatasetNotFoundError(FileNotFoundError):
-    """A dataset's files are not where the config says; the message says where we looked and how to get them."""
 
 
 def _candidate_dirs(root: Path) -> list[Path]:

@@ -1,22 +1,61 @@
-"""Vision Transformer encoders built from timm blocks: no CLS token, fixed 2D sin-cos positions, token dropping."""
+"""Vision Transformer encoders built from timm blocks: no CLS token, fixed sin-cos positions, token dropping."""
 
 from __future__ import annotations
 
 import torch
-from timm.models.vision_transformer import Block
 from torch import nn
 
-from worldmodels.encoders.positions import sincos_2d
+from worldmodels.encoders.grid import check_divisible, token_grid
+from worldmodels.encoders.positions import sincos_grid
+from worldmodels.encoders.tokens import gather_tokens, vit_blocks
 
 
-class ViT(nn.Module):
-    """Patchify (Conv2d p × p), add fixed 2D sin-cos positions, optionally keep a subset of tokens, run blocks.
+class PatchTransformer(nn.Module):
+    """What the image and video ViTs share: patch tokens + fixed sin-cos positions, token dropping, blocks, final norm.
 
-    Positions are a fixed function of the patch grid, so any image size divisible by the patch size works
-    (``image_size`` only sets the grid whose positions are precomputed).
+    Subclasses turn inputs into patch tokens in ``patchify``. Positions are a fixed function of the token grid,
+    so any input size divisible by the patch size works (``grid`` only sets the positions that are precomputed).
 
-    ``forward(images (B, C, H, W), keep (B, K) | None)`` -> tokens (B, K or N, D) after a final LayerNorm;
-    ``pool`` averages tokens to (B, D).
+    ``forward(inputs, keep (B, K) | None)`` -> tokens (B, K or N, D) after a final LayerNorm; ``pool`` -> (B, D).
+    """
+
+    def __init__(self, patch_embed: nn.Module, grid: tuple[int, ...], embed_dim: int, depth: int, num_heads: int, mlp_ratio: float) -> None:
+        super().__init__()
+        self.embed_dim = embed_dim
+        self.grid = tuple(grid)
+        self.patch_embed = patch_embed
+        self.register_buffer("positions", sincos_grid(embed_dim, self.grid)[None], persistent=False)
+        self.blocks = vit_blocks(embed_dim, depth, num_heads, mlp_ratio)
+        self.norm = nn.LayerNorm(embed_dim)
+
+    def patchify(self, inputs: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
+        """Inputs -> patch tokens (B, N, D) without positions, and their grid ((H, W) or (T, H, W))."""
+        raise NotImplementedError
+
+    def forward(self, inputs: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
+        """Inputs and optional kept token indices (B, K) into the flattened grid -> tokens (B, K or N, D)."""
+        tokens, grid = self.patchify(inputs)
+        tokens = tokens + self._positions(grid).to(tokens.dtype)
+        if keep is not None:
+            tokens = gather_tokens(tokens, keep)
+        return self.norm(self.blocks(tokens))
+
+    def _positions(self, grid: tuple[int, ...]) -> torch.Tensor:
+        """(1, prod(grid), D) sin-cos positions; the precomputed ones for the default grid."""
+        if grid == self.grid:
+            return self.positions
+        return sincos_grid(self.embed_dim, grid)[None].to(self.positions.device)
+
+    def pool(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Tokens (B, N, D) -> (B, D) mean over tokens."""
+        return tokens.mean(dim=1)
+
+
+class ViT(PatchTransformer):
+    """Image ViT: patchify (Conv2d p × p), fixed 2D sin-cos positions, optional kept tokens, timm blocks.
+
+    ``forward(images (B, C, H, W), keep (B, K) | None)`` -> tokens (B, K or N, D), N = (H / p) · (W / p);
+    ``pool`` averages tokens to (B, D). An image side not divisible by ``patch_size`` is a ValueError.
     """
 
     def __init__(
@@ -29,34 +68,11 @@ class ViT(nn.Module):
         num_heads: int = 3,
         mlp_ratio: float = 4.0,
     ) -> None:
-        super().__init__()
-        if image_size % patch_size:
-            raise ValueError(f"image_size {image_size} is not divisible by patch_size {patch_size}")
+        grid = token_grid(image_size, patch_size)
+        super().__init__(nn.Conv2d(in_channels, embed_dim, patch_size, patch_size), grid, embed_dim, depth, num_heads, mlp_ratio)
         self.patch_size = patch_size
-        self.grid = image_size // patch_size
-        self.embed_dim = embed_dim
-        self.patch_embed = nn.Conv2d(in_channels, embed_dim, patch_size, patch_size)
-        self.register_buffer("positions", sincos_2d(embed_dim, self.grid, self.grid)[None], persistent=False)
-        self.blocks = nn.Sequential(*[Block(embed_dim, num_heads, mlp_ratio, qkv_bias=True) for _ in range(depth)])
-        self.norm = nn.LayerNorm(embed_dim)
 
-    def forward(self, images: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
-        """(B, C, H, W) and optional kept indices (B, K) -> tokens (B, K or N, D)."""
-        height, width = images.shape[-2:]
-        if height % self.patch_size or width % self.patch_size:
-            raise ValueError(f"image size {height}x{width} is not divisible by the patch size {self.patch_size}")
-        tokens = self.patch_embed(images).flatten(2).transpose(1, 2)
-        tokens = tokens + self._positions(height // self.patch_size, width // self.patch_size).to(tokens.dtype)
-        if keep is not None:
-            tokens = torch.gather(tokens, 1, keep[..., None].expand(-1, -1, tokens.shape[-1]))
-        return self.norm(self.blocks(tokens))
-
-    def _positions(self, grid_height: int, grid_width: int) -> torch.Tensor:
-        """(1, grid_height · grid_width, D) sin-cos positions; the precomputed ones for the default grid."""
-        if (grid_height, grid_width) == (self.grid, self.grid):
-            return self.positions
-        return sincos_2d(self.embed_dim, grid_height, grid_width)[None].to(self.positions.device)
-
-    def pool(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Tokens (B, N, D) -> (B, D) mean over tokens."""
-        return tokens.mean(dim=1)
+    def patchify(self, images: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
+        """(B, C, H, W) -> patch tokens (B, (H/p)·(W/p), D) and the grid (H/p, W/p)."""
+        grid = tuple(check_divisible(side, self.patch_size) for side in images.shape[-2:])
+        return self.patch_embed(images).flatten(2).transpose(1, 2), grid

@@ -10,17 +10,24 @@ from torch import nn
 
 @torch.no_grad()
 def extract_features(
-    encoder: nn.Module, batches: Iterable[dict[str, torch.Tensor]], preprocess: Callable[[torch.Tensor], torch.Tensor]
+    encoder: nn.Module,
+    batches: Iterable[dict[str, torch.Tensor]],
+    preprocess: Callable[[torch.Tensor], torch.Tensor],
+    tokens: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Pooled features (N, D) and labels (N,) of every batch, with the encoder in eval mode (restored after).
+    """Features and labels (N,) of every batch, with the encoder in eval mode (restored after), on the CPU.
 
-    ``preprocess`` turns a batch's raw ``image`` into the encoder's input (B, C, H, W).
+    Pooled features (N, D) by default; with ``tokens=True`` the encoder's tokens (N, T, D) unpooled, for probes
+    that attend over them. Batches run on the encoder's device; ``preprocess`` turns a batch's raw ``image``
+    into the encoder's input (B, C, H, W).
     """
     was_training = encoder.training
     encoder.eval()
+    device = next(encoder.parameters()).device
     features, labels = [], []
     for batch in batches:
-        features.append(encoder.pool(encoder(preprocess(batch["image"]))))
+        out = encoder(preprocess(batch["image"].to(device)))
+        features.append((out if tokens else encoder.pool(out)).cpu())
         labels.append(batch["label"])
     encoder.train(was_training)
     return torch.cat(features), torch.cat(labels)

@@ -1,5 +1,9 @@
-"""Collate-time maskers producing kept-token indices (B, K)."""
+"""Collate-time maskers producing kept-token indices: none, multiblock (I-JEPA), multiblock3d (V-JEPA), random."""
 
+from worldmodels.maskers.base import Masker
+from worldmodels.maskers.multiblock import MultiBlockMasker
+from worldmodels.maskers.multiblock3d import MultiBlock3DMasker
 from worldmodels.maskers.none import NoMasker
+from worldmodels.maskers.random import RandomMasker
 
-__all__ = ["NoMasker"]
+__all__ = ["Masker", "MultiBlock3DMasker", "MultiBlockMasker", "NoMasker", "RandomMasker"]

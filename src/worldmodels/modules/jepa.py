@@ -10,20 +10,27 @@ import torch.nn.functional as F
 from torch import nn
 
 from worldmodels.encoders.projected import ProjectedEncoder
+from worldmodels.modules.masked import masked_prediction_loss
 from worldmodels.modules.optim import adamw_with_warmup_cosine
 from worldmodels.regularizers import Regularizer, embedding_std, rankme
 
 
 class JEPAPretrainer(pl.LightningModule):
-    """Multi-view joint-embedding prediction in representation space.
+    """Joint-embedding prediction in representation space: multi-view, or masked when the batch carries token masks.
 
-    For views x_v (global then local) with embeddings z_v = projector(pool(encoder(x_v))) (V, B, K), the
-    predictor maps each z_v toward the target t (B, K) given by the regularizer (the mean of the global
-    views' embeddings, or an EMA teacher's):
+    Multi-view (no ``masks`` in the batch): for views x_v (global then local) with embeddings
+    z_v = projector(pool(encoder(x_v))) (V, B, K), the predictor maps each z_v toward the target t (B, K) given by
+    the regularizer (the mean of the global views' embeddings, or an EMA teacher's):
 
         loss = pred_weight · mean_v ‖predictor(z_v) − t‖² / K + regularizer(z)
 
-    An online linear probe on detached pooled features of the first global view tracks ``probe/acc``;
+    Masked (the masker put ``masks`` in the batch; I-JEPA / V-JEPA): the encoder sees the context tokens of the first
+    global view, a token predictor (``predicts_tokens``) predicts the tokens at the target indices, and the targets
+    are the regularizer's target encoder's (the EMA teacher's) layer-normed tokens of the whole view; the loss is
+    ``pred_weight · smooth-L1 + regularizer(pooled context features)`` (see ``masked_prediction_loss``). Collapse
+    diagnostics and the online probe then use the pooled context features.
+
+    An online linear probe on detached pooled features of the first global view (its context) tracks ``probe/acc``;
     the same probe is evaluated on clean images in validation (``val/probe_acc``).
     """
 
@@ -60,7 +67,13 @@ class JEPAPretrainer(pl.LightningModule):
         embeddings = self.network.projector(features)
         return features.view(num_views, batch, -1), embeddings.view(num_views, batch, -1)
 
-    def training_step(self, batch: dict[str, Any], batch_idx: int) -> torch.Tensor:
+    def _multiview_step(self, batch: dict[str, Any]) -> tuple[torch.Tensor, dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:
+        """Whole views -> prediction loss, regularizer terms, probe features (B, D), embeddings to diagnose (B, K)."""
+        if getattr(self.predictor, "predicts_tokens", False):
+            raise ValueError(
+                f"{type(self.predictor).__name__} predicts masked tokens, but the batch has no token masks: "
+                "use a masker that makes them (masker=multiblock, multiblock3d or random) or a multi-view predictor (identity, mlp)"
+            )
         views = batch["views"]
         global_features, global_embeddings = self._embed_views(views["global"])
         embeddings = global_embeddings
@@ -69,9 +82,27 @@ class JEPAPretrainer(pl.LightningModule):
         targets = self.regularizer.targets(views["global"], global_embeddings)
         pred_loss = (self.predictor(embeddings) - targets).square().mean()
         regularization = self.regularizer(embeddings, step=self.global_step)
+        return pred_loss, regularization, global_features[0], global_embeddings[0]
+
+    def _masked_step(self, batch: dict[str, Any]) -> tuple[torch.Tensor, dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:
+        """First global view + token masks -> prediction loss, regularizer terms, probe features and diagnosed features (B, D)."""
+        if not getattr(self.predictor, "predicts_tokens", False):
+            raise ValueError(
+                f"the batch has token masks (the masked objective), but {type(self.predictor).__name__} predicts pooled "
+                "embeddings: use predictor=vit, or masker=none for the multi-view objective"
+            )
+        inputs = batch["views"]["global"][0]
+        target_tokens = self.regularizer.target_tokens(inputs)
+        pred_loss, context = masked_prediction_loss(self.encoder, self.predictor, inputs, target_tokens, batch["masks"])
+        features = self.encoder.pool(context)
+        return pred_loss, self.regularizer(features[None], step=self.global_step), features, features
+
+    def training_step(self, batch: dict[str, Any], batch_idx: int) -> torch.Tensor:
+        step = self._masked_step if "masks" in batch else self._multiview_step
+        pred_loss, regularization, probe_features, diagnosed = step(batch)
         loss = self.regularizer.pred_weight * pred_loss + regularization["loss"]
 
-        logits = self.online_probe(global_features[0].detach())
+        logits = self.online_probe(probe_features.detach())
         probe_loss = F.cross_entropy(logits, batch["label"])
         self.log_dict(
             {
@@ -85,7 +116,7 @@ class JEPAPretrainer(pl.LightningModule):
         )
         self.log_dict({f"reg/{k}": v for k, v in regularization.items() if k != "loss"})
         if self.global_step % self.hparams.diagnostics_every == 0:
-            self.log_dict({"collapse/std": embedding_std(global_embeddings[0]), "collapse/rankme": rankme(global_embeddings[0])})
+            self.log_dict({"collapse/std": embedding_std(diagnosed), "collapse/rankme": rankme(diagnosed)})
         return loss + probe_loss
 
     def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:

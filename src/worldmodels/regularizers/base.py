@@ -24,6 +24,13 @@ class Regularizer(nn.Module):
         """Global views (Vg, B, C, H, W) and their embeddings (Vg, B, K) -> prediction targets (B, K)."""
         return global_embeddings.mean(dim=0)
 
+    def target_tokens(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Inputs (B, C, H, W) or clips -> target tokens (B, N, D) for the masked objective; needs a target encoder."""
+        raise ValueError(
+            "the masked objective (a masker that makes token masks) needs a target encoder for its targets: "
+            f"use regularizer=ema, not {type(self).__name__}"
+        )
+
     def forward(self, embeddings: torch.Tensor, step: int) -> dict[str, torch.Tensor]:
         """Embeddings (V, B, K) at optimisation ``step`` -> {"loss": weighted scalar, **diagnostics}."""
         raise NotImplementedError

@@ -12,7 +12,8 @@ from worldmodels.regularizers.base import Regularizer
 
 
 class EMATeacher(Regularizer):
-    """Targets are the teacher's embeddings of the global views (mean over views, no gradient).
+    """Targets are the teacher's embeddings of the global views (mean over views, no gradient), or for the masked
+    objective the teacher encoder's tokens of the full input (``target_tokens``).
 
     The teacher is a copy of the online network updated after each optimiser step with momentum rising
     from ``momentum_start`` to ``momentum_end`` over training (``schedule``: "linear", I-JEPA's, or "cosine",
@@ -46,6 +47,12 @@ class EMATeacher(Regularizer):
         self.teacher.train(self.student[0].training)
         embeddings = self.teacher(global_views.flatten(0, 1))
         return embeddings.view(global_views.shape[0], global_views.shape[1], -1).mean(dim=0)
+
+    @torch.no_grad()
+    def target_tokens(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Full inputs (B, C, H, W) or clips -> the teacher encoder's tokens (B, N, D): I-JEPA's target encoder."""
+        self.teacher.train(self.student[0].training)
+        return self.teacher.encoder(inputs)
 
     def forward(self, embeddings: torch.Tensor, step: int) -> dict[str, torch.Tensor]:
         """Embeddings (V, B, K) -> {"loss": 0, "momentum"}."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def resolve_checkpoint(resume: str | None) -> str | None:
-    """``None`` -> None; a ``.ckpt`` file -> itself; a run dir -> its newest ``checkpoints/last*.ckpt``; else a clear error.
+def resolve_checkpoint(resume: str | None, key: str = "resume") -> str | None:
+    """``None`` -> None; a ``.ckpt`` file -> itself; a run dir -> its newest ``checkpoints/last*.ckpt``; else a clear error
+    that names the config ``key`` the path came from.
 
     A run dir can hold ``last.ckpt`` and ``last-v1.ckpt`` (the epoch-end and the periodic checkpoint callbacks
     both keep a "last"); the most recently written one is the furthest along.
@@ -21,5 +22,5 @@ def resolve_checkpoint(resume: str | None) -> str | None:
         if lasts:
             return str(lasts[-1])
         found = sorted(str(p.relative_to(path)) for p in path.rglob("*.ckpt"))
-        raise FileNotFoundError(f"resume={resume}: no checkpoints/last.ckpt in that run dir; checkpoints found there: {found or 'none'}")
-    raise FileNotFoundError(f"resume={resume}: no such checkpoint file or run directory")
+        raise FileNotFoundError(f"{key}={resume}: no checkpoints/last.ckpt in that run dir; checkpoints found there: {found or 'none'}")
+    raise FileNotFoundError(f"{key}={resume}: no such checkpoint file or run directory")

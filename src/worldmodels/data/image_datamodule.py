@@ -1,0 +1,101 @@
+"""What every image datamodule shares: uint8 batches as dicts, views made on the device, feature loaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+from torch.utils.data import DataLoader, Dataset, default_collate
+
+from worldmodels.data.augment import MultiViewAugment
+
+SPLITS = ("train", "test")
+
+
+class ImageDataModule(pl.LightningDataModule):
+    """Train on the train split, validate and probe-evaluate on the test split.
+
+    Subclasses implement ``load_split(split, subset)`` -> a dataset of (uint8 image (C, H, W), int label) and
+    ``num_classes``. Batches are dicts: ``image`` (B, C, H, W) — uint8 in the loader, normalised float after
+    transfer — ``label`` (B,), and while training ``views`` = {"global": (Vg, B, C, Sg, Sg), "local":
+    (Vl, B, C, Sl, Sl)} from ``augment``, plus whatever index tensors the ``masker`` produces at collate time.
+    """
+
+    num_classes: int
+
+    def __init__(
+        self,
+        batch_size: int = 256,
+        eval_batch_size: int = 1000,
+        num_workers: int = 0,
+        train_subset: int | None = None,
+        test_subset: int | None = None,
+        augment: MultiViewAugment | None = None,
+        masker: Any = None,
+    ) -> None:
+        super().__init__()
+        self.batch_size, self.eval_batch_size, self.num_workers = batch_size, eval_batch_size, num_workers
+        self.subsets = {"train": train_subset, "test": test_subset}
+        self.augment = augment or MultiViewAugment()
+        self.masker = masker
+        self.splits: dict[str, Dataset] = {}
+
+    def load_split(self, split: str, subset: int | None) -> Dataset:
+        """The ``split`` ("train" or "test") as (uint8 image (C, H, W), label) items, cut to ``subset`` items."""
+        raise NotImplementedError
+
+    def setup(self, stage: str | None = None) -> None:
+        """Load both splits (once)."""
+        for split in SPLITS:
+            if split not in self.splits:
+                self.splits[split] = self.load_split(split, self.subsets[split])
+
+    def state_dict(self) -> dict[str, Any]:
+        """Saved in checkpoints: the masker's random state, so a resumed run continues its mask stream."""
+        return {"masker": self.masker.state_dict()} if hasattr(self.masker, "state_dict") else {}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the masker's random state from a checkpoint."""
+        if "masker" in state_dict:
+            self.masker.load_state_dict(state_dict["masker"])
+
+    def _collate(self, items: list) -> dict[str, torch.Tensor]:
+        images, labels = default_collate(items)
+        batch = {"image": images, "label": labels}
+        if self.masker is not None:
+            batch.update(self.masker(images.shape[0]))
+        return batch
+
+    def _loader(self, split: str, batch_size: int, shuffle: bool, drop_last: bool) -> DataLoader:
+        return DataLoader(
+            self.splits[split],
+            batch_size=batch_size,
+            shuffle=shuffle,
+            drop_last=drop_last,
+            num_workers=self.num_workers,
+            collate_fn=self._collate,
+            persistent_workers=self.num_workers > 0,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader("train", self.batch_size, shuffle=True, drop_last=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader("test", self.eval_batch_size, shuffle=False, drop_last=False)
+
+    def feature_dataloaders(self) -> dict[str, DataLoader]:
+        """Unshuffled, unaugmented loaders of both splits for frozen-feature evaluation."""
+        self.setup()
+        return {split: self._loader(split, self.eval_batch_size, shuffle=False, drop_last=False) for split in SPLITS}
+
+    def preprocess(self, images: torch.Tensor) -> torch.Tensor:
+        """uint8 images (B, C, H, W) -> normalised float (the encoder's input at evaluation)."""
+        return self.augment.normalize(images.float() / 255.0)
+
+    def on_after_batch_transfer(self, batch: dict[str, torch.Tensor], dataloader_idx: int) -> dict[str, torch.Tensor]:
+        """uint8 images -> normalised float; add augmented views while training."""
+        if self.trainer is not None and self.trainer.training:
+            batch["views"] = self.augment(batch["image"].float() / 255.0)
+        batch["image"] = self.preprocess(batch["image"])
+        return batch
