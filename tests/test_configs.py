@@ -19,15 +19,34 @@ GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir())
 OPTIONS = [(group, path.stem) for group in GROUPS for path in sorted((CONF / group).glob("*.yaml"))]
 
 
+WORLD_MODEL_OPTIONS = {("env", "two_rooms"), ("env", "wall"), ("env", "gym"), ("data", "two_rooms"), ("predictor", "gru"),
+                       ("predictor", "residual_mlp"), ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # fmt: skip
+
+
 def compose_with(*overrides: str) -> DictConfig:
+    """The train config with ``overrides``; options of the world-model task (env, planner, ...) compose within it."""
+    needs_world_model = any(tuple(o.split("=", 1)) in WORLD_MODEL_OPTIONS or o.startswith("planner=") for o in overrides)
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return compose(config_name="train", overrides=list(overrides), return_hydra_config=True)
+        return compose(config_name="train", overrides=(["task=world_model"] if needs_world_model else []) + list(overrides), return_hydra_config=True)
 
 
 @pytest.mark.parametrize(("group", "option"), OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
 def test_every_option_composes(group: str, option: str) -> None:
     cfg = compose_with(f"{group}={option}")
     assert cfg.name and cfg.seed is not None
+
+
+@pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "planner"])
+def test_every_planner_instantiates_and_plans(option: str) -> None:
+    planner = instantiate(compose_with(f"planner={option}", "planner.horizon=3", "planner.samples=40").planner)
+    plan = planner.plan(lambda actions: actions.square().sum(dim=(-1, -2)), planner.initial_mean(2, 2))
+    assert plan.shape == (2, 3, 2) and plan.abs().max() <= planner.action_high.max()
+
+
+@pytest.mark.parametrize("option", ["two_rooms", "wall"])
+def test_rooms_envs_instantiate(option: str) -> None:
+    world = instantiate(compose_with(f"env={option}").env)
+    assert world.obs_shape == (2, 65, 65) and world.action_dim == 2
 
 
 def test_groups_of_the_project_shape_exist() -> None:
@@ -38,21 +57,42 @@ def test_groups_of_the_project_shape_exist() -> None:
 
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "encoder"])
 def test_every_encoder_instantiates_and_embeds(option: str) -> None:
-    encoder = instantiate(compose_with(f"encoder={option}").encoder)
-    tokens = encoder(torch.randn(2, 1, 28, 28))
-    assert tokens.shape[0] == 2 and tokens.shape[-1] == encoder.embed_dim
-    assert encoder.pool(tokens).shape == (2, encoder.embed_dim)
+    cfg = compose_with(f"encoder={option}")
+    # grey 28 x 28 inputs; full widths and heads at depth 1 (the depths are tested on the meta device)
+    overrides = {key: value for key, value in (("in_channels", 1), ("image_size", 28), ("depth", 1)) if key in cfg.encoder}
+    encoder = instantiate(cfg.encoder, **overrides)
+    inputs = [torch.randn(2, 1, 28, 28)]
+    if "num_frames" in cfg.encoder:  # video encoders take clips (B, C, T, H, W) as well as images
+        inputs.append(torch.randn(2, 1, cfg.encoder.num_frames, 28, 28))
+    for batch in inputs:
+        tokens = encoder(batch)
+        assert tokens.shape[0] == 2 and tokens.shape[-1] == encoder.embed_dim
+        assert encoder.pool(tokens).shape == (2, encoder.embed_dim)
 
 
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "predictor"])
 def test_every_predictor_keeps_shape(option: str) -> None:
-    predictor = instantiate(compose_with(f"predictor={option}").predictor, dim=16)
-    assert predictor(torch.randn(3, 4, 16)).shape == (3, 4, 16)
+    cfg = compose_with(f"predictor={option}")
+    if ("predictor", option) in WORLD_MODEL_OPTIONS:  # action-conditioned: z_0 (B, D) + actions (B, H, A) -> (B, H, D)
+        predictor = instantiate(cfg.predictor, latent_dim=16, action_dim=2)
+        assert predictor(torch.randn(3, 16), torch.randn(3, 5, 2)).shape == (3, 5, 16)
+        return
+    predictor = instantiate(cfg.predictor, dim=16)
+    if getattr(predictor, "predicts_tokens", False):  # token predictors: context (B, K, D) + indices -> (B, M, D)
+        out = predictor(torch.randn(3, 4, 16), torch.arange(4).expand(3, -1), torch.arange(4, 9).expand(3, -1))
+        assert out.shape == (3, 5, 16)
+    else:
+        assert predictor(torch.randn(3, 4, 16)).shape == (3, 4, 16)
 
 
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "regularizer"])
 def test_every_regularizer_returns_a_scalar_loss(option: str) -> None:
-    regularizer = instantiate(compose_with(f"regularizer={option}").regularizer)
+    cfg = compose_with(f"regularizer={option}")
+    if ("regularizer", option) in WORLD_MODEL_OPTIONS:  # latents (B, T, D) and actions (B, T - 1, A)
+        out = instantiate(cfg.regularizer, latent_dim=8, action_dim=2)(torch.randn(4, 5, 8), torch.randn(4, 4, 2), step=0)
+        assert out["loss"].ndim == 0 and torch.isfinite(out["loss"])
+        return
+    regularizer = instantiate(cfg.regularizer)
     regularizer.setup(torch.nn.Linear(4, 8))
     out = regularizer(torch.randn(2, 32, 8), step=0)
     assert out["loss"].ndim == 0 and torch.isfinite(out["loss"])
@@ -61,7 +101,7 @@ def test_every_regularizer_returns_a_scalar_loss(option: str) -> None:
 @pytest.mark.parametrize(("group", "option"), [(g, o) for g, o in OPTIONS if g in ("masker", "probe", "data", "trainer")])
 def test_other_groups_instantiate(group: str, option: str) -> None:
     cfg = compose_with(f"{group}={option}")
-    kwargs = {"head": {"in_dim": 8, "num_classes": 3}} if group == "probe" else {}
+    kwargs = {"in_dim": 8, "num_classes": 3} if group == "probe" else {}
     if group == "trainer" and cfg.trainer.accelerator == "gpu" and not torch.cuda.is_available():
         pytest.skip("no GPU here")
     assert instantiate(cfg[group], **kwargs) is not None

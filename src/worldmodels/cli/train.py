@@ -16,6 +16,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from worldmodels.cli.world_model import run_world_model
 from worldmodels.evaluation import frozen_probe_accuracy
 from worldmodels.loggers import finish
 from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
@@ -41,10 +42,15 @@ def build_encoder(cfg: DictConfig) -> Any:
 
 
 def build_pretrainer(cfg: DictConfig, num_classes: int) -> pl.LightningModule:
-    """Encoder, projector, predictor and regularizer from their groups, composed by ``cfg.model``."""
+    """Encoder, projector, predictor and regularizer from their groups, composed by ``cfg.model``.
+
+    A token predictor (``predicts_tokens``: the masked objective) works at the encoder's width, the others at the
+    projector's.
+    """
     encoder = build_encoder(cfg)
     projector = instantiate(cfg.projector, in_dim=encoder.embed_dim)
-    predictor = instantiate(cfg.predictor, dim=projector.out_dim)
+    predicts_tokens = getattr(hydra.utils.get_class(cfg.predictor._target_), "predicts_tokens", False)
+    predictor = instantiate(cfg.predictor, dim=encoder.embed_dim if predicts_tokens else projector.out_dim)
     regularizer = instantiate(cfg.regularizer)
     return instantiate(cfg.model, _partial_=True)(
         encoder=encoder,
@@ -57,7 +63,17 @@ def build_pretrainer(cfg: DictConfig, num_classes: int) -> pl.LightningModule:
 
 
 def run_training(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[str, Any]:
-    """Train, evaluate and record one run in ``run_dir``; returns what results.json holds."""
+    """Run ``cfg.pipeline`` (pretrain or world_model) in ``run_dir``; returns what results.json holds."""
+    pipeline = cfg.get("pipeline", "pretrain")
+    if pipeline == "world_model":
+        return run_world_model(cfg, run_dir, overrides, REPO_ROOT)
+    if pipeline != "pretrain":
+        raise ValueError(f"pipeline={pipeline!r}; known: 'pretrain' (task=pretrain), 'world_model' (task=world_model)")
+    return run_pretraining(cfg, run_dir, overrides)
+
+
+def run_pretraining(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[str, Any]:
+    """Pretrain, probe and record one run in ``run_dir``; returns what results.json holds."""
     start = time.perf_counter()
     print_config_tree(cfg)
     git = write_run_record(run_dir, cfg, overrides, REPO_ROOT)
@@ -101,7 +117,9 @@ def run_training(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[s
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> float | None:
-    """Hydra entry point; returns the trained encoder's frozen probe accuracy for sweepers."""
+    """Hydra entry point; returns the run's headline metric for sweepers (probe accuracy or planning success)."""
     hydra_cfg = HydraConfig.get()
     results = run_training(cfg, Path(hydra_cfg.runtime.output_dir), list(hydra_cfg.overrides.task))
+    if "planning" in results:
+        return results["planning"].get("success_rate")
     return results["frozen_probe"].get("trained", {}).get("accuracy")

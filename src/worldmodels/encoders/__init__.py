@@ -1,6 +1,13 @@
-"""Encoders: images (B, C, H, W) -> tokens (B, N, D); ``pool`` -> (B, D); ``embed_dim`` = D."""
+"""Encoders: inputs -> tokens (B, N, D); ``pool`` -> (B, D); ``embed_dim`` = D.
+
+Images are (B, C, H, W); the video ViT also takes clips (B, C, T, H, W).
+"""
 
 from worldmodels.encoders.convnet import ConvNet
+from worldmodels.encoders.impala import ImpalaCNN
+from worldmodels.encoders.pixel_mlp import PixelMLP
+from worldmodels.encoders.resnet import ResNet18
+from worldmodels.encoders.video_vit import VideoViT
 from worldmodels.encoders.vit import ViT
 
-__all__ = ["ConvNet", "ViT"]
+__all__ = ["ConvNet", "ImpalaCNN", "PixelMLP", "ResNet18", "VideoViT", "ViT"]

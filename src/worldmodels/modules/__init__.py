@@ -2,5 +2,6 @@
 
 from worldmodels.modules.jepa import JEPAPretrainer
 from worldmodels.modules.probe import ProbeTrainer
+from worldmodels.modules.world_model import WorldModel
 
-__all__ = ["JEPAPretrainer", "ProbeTrainer"]
+__all__ = ["JEPAPretrainer", "ProbeTrainer", "WorldModel"]

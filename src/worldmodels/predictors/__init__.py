@@ -1,6 +1,8 @@
-"""Predictors in representation space, and the projector head."""
+"""Predictors in representation space (token, embedding and action-conditioned), and projector heads."""
 
+from worldmodels.predictors.gru import GRUPredictor, ResidualMLPPredictor
 from worldmodels.predictors.mlp import IdentityPredictor, MLPPredictor
-from worldmodels.predictors.projector import MLPProjector
+from worldmodels.predictors.projector import FlattenProjector, MLPProjector
+from worldmodels.predictors.vit import ViTPredictor
 
-__all__ = ["IdentityPredictor", "MLPPredictor", "MLPProjector"]
+__all__ = ["FlattenProjector", "GRUPredictor", "IdentityPredictor", "MLPPredictor", "MLPProjector", "ResidualMLPPredictor", "ViTPredictor"]

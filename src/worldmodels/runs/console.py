@@ -27,5 +27,9 @@ def print_summary(results: dict[str, Any]) -> None:
         table.add_row(key, str(results.get(key)))
     for name, value in results.get("frozen_probe", {}).items():
         table.add_row(f"frozen {name} probe acc", f"{value['accuracy']:.4f}")
+    planning = results.get("planning") or {}
+    for key in ("success_rate", "success_ci95", "mean_final_distance", "seconds_per_replan_per_episode"):
+        if key in planning:
+            table.add_row(f"planning {key}", str(planning[key]))
     rich.print(table)
     rich.print(f"run dir: {results.get('run_dir')}")

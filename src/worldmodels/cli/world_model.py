@@ -1,0 +1,93 @@
+"""The world-model pipeline of `python train.py task=world_model` (e.g. ``experiment=two_rooms``).
+
+Collect or read trajectories, train the action-conditioned dynamics, then run the planning protocol and
+write ``results.json``, ``trajectories.png`` and ``episode.gif`` in the run directory.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from worldmodels.loggers import finish
+from worldmodels.planning import LatentMPC, evaluate_planning
+from worldmodels.planning.plots import episode_gif, plot_trajectories
+from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
+
+
+def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
+    """Encoder, latent head, action-conditioned predictor and regularizer composed by ``cfg.model``."""
+    pl.seed_everything(cfg.seed, workers=True, verbose=False)
+    encoder = instantiate(cfg.encoder)
+    with torch.no_grad():
+        tokens = encoder(torch.zeros(1, *world.obs_shape, dtype=torch.uint8))
+    head = instantiate(cfg.head, in_dim=tokens.shape[1] * tokens.shape[2])
+    predictor = instantiate(cfg.predictor, latent_dim=head.out_dim, action_dim=world.action_dim)
+    regularizer = instantiate(cfg.regularizer, latent_dim=head.out_dim, action_dim=world.action_dim)
+    state_dim = 2 if hasattr(world, "geometry") else 0
+    return instantiate(cfg.model, _partial_=True)(encoder=encoder, head=head, predictor=predictor, regularizer=regularizer,
+                                                  state_dim=state_dim, run_config=OmegaConf.to_container(cfg, resolve=True))  # fmt: skip
+
+
+def build_controller(cfg: DictConfig, model: pl.LightningModule, world: Any) -> LatentMPC:
+    """The receding-horizon controller: ``cfg.planner`` inside ``cfg.mpc`` around the trained model."""
+    return instantiate(cfg.mpc, world_model=model, planner=instantiate(cfg.planner), action_dim=world.action_dim)
+
+
+def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, run_dir: Path) -> dict[str, Any]:
+    """Run the planning protocol; write trajectories.png and episode.gif; return the protocol's results."""
+    model.eval()
+    torch.manual_seed(cfg.seed)
+    controller = build_controller(cfg, model, world)
+    results, record = evaluate_planning(controller, world, **OmegaConf.to_container(cfg.protocol, resolve=True))
+    plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius)
+    probe = getattr(model, "position_probe", None)
+    decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None
+    episode_gif(record, run_dir / "episode.gif", decode)
+    return results
+
+
+def run_world_model(cfg: DictConfig, run_dir: Path, overrides: list[str], git_root: Path) -> dict[str, Any]:
+    """Train and evaluate one world model in ``run_dir``; returns what results.json holds."""
+    start = time.perf_counter()
+    print_config_tree(cfg)
+    git = write_run_record(run_dir, cfg, overrides, git_root)
+    world = instantiate(cfg.env)
+    datamodule = instantiate(cfg.data, world=world)
+    model = build_world_model(cfg, world)
+    callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
+    loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
+    trainer: pl.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, default_root_dir=str(run_dir))
+    try:
+        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")))
+    finally:
+        finish(loggers)
+    train_seconds = time.perf_counter() - start
+    planning = evaluate_and_record(cfg, model, world, run_dir) if cfg.evaluate.planning and trainer.is_global_zero else {}
+    results = {
+        "experiment": cfg.name,
+        "run_dir": str(run_dir),
+        "seed": cfg.seed,
+        "git_sha": git["sha"],
+        "git_dirty": git["dirty"],
+        "env": world.name,
+        "epochs": trainer.current_epoch,
+        "steps": trainer.global_step,
+        "train_time_s": round(train_seconds, 1),
+        "wall_time_s": round(time.perf_counter() - start, 1),
+        "planning": planning,
+        "final_metrics": {k: float(v) for k, v in trainer.callback_metrics.items() if v.numel() == 1},
+        "checkpoints": {"last": getattr(trainer.checkpoint_callback, "last_model_path", None)},
+    }
+    if trainer.is_global_zero:
+        (run_dir / "results.json").write_text(json.dumps(results, indent=2))
+        plot_training_curves(run_dir / "logs" / "metrics.csv", run_dir / "curves.png")
+        print_summary(results)
+    return results

@@ -1,0 +1,90 @@
+"""Windows of T frames and actions from trajectories, collected once (files) or generated per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytorch_lightning as pl
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from worldmodels.data.trajectory_files import TrajectoryDataError, load_shards
+
+
+class TrajectoryWindows(Dataset):
+    """Every window of ``num_frames`` consecutive frames: obs (T, C, H, W) uint8, actions (T − 1, A), states (T, S)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], num_frames: int) -> None:
+        self.arrays = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in arrays.items()}
+        length = self.arrays["obs"].shape[1]
+        if num_frames > length:
+            raise TrajectoryDataError(f"windows of {num_frames} frames need trajectories of at least {num_frames} frames; these have {length}")
+        self.num_frames = num_frames
+        self.per_trajectory = length - num_frames + 1
+
+    def __len__(self) -> int:
+        return len(self.arrays["obs"]) * self.per_trajectory
+
+    def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
+        traj, start = divmod(index, self.per_trajectory)
+        frames = slice(start, start + self.num_frames)
+        item = {"obs": self.arrays["obs"][traj, frames], "actions": self.arrays["actions"][traj, start : start + self.num_frames - 1]}
+        if "states" in self.arrays:
+            item["states"] = self.arrays["states"][traj, frames]
+        if "layout" in self.arrays:
+            item["layout"] = self.arrays["layout"][traj]
+        return item
+
+
+class TrajectoryDataModule(pl.LightningDataModule):
+    """Train/validation windows from a world's random-policy trajectories.
+
+    ``source="generate"`` collects ``num_trajectories`` fresh trajectories with ``seed`` at setup (no files);
+    ``source="files"`` reads shards written by ``python -m worldmodels.collect`` from ``path`` and checks that
+    they belong to this world. The last ``val_fraction`` of trajectories is held out for validation.
+    """
+
+    def __init__(self, world: Any, source: str = "generate", path: str | None = None, num_trajectories: int = 1000,
+                 trajectory_length: int = 90, num_frames: int = 17, batch_size: int = 64, val_fraction: float = 0.05,
+                 num_workers: int = 0, seed: int = 0) -> None:  # fmt: skip
+        super().__init__()
+        if source not in ("generate", "files"):
+            raise ValueError(f"data.source={source!r}; allowed: 'generate' (collect at setup) or 'files' (read data.path)")
+        if source == "files" and not path:
+            raise ValueError("data.source=files needs data.path: a folder written by `python -m worldmodels.collect`")
+        self.world = world
+        self.source, self.path = source, path
+        self.num_trajectories, self.trajectory_length = num_trajectories, trajectory_length
+        self.num_frames, self.batch_size, self.val_fraction = num_frames, batch_size, val_fraction
+        self.num_workers, self.seed = num_workers, seed
+        self.train_set: TrajectoryWindows | None = None
+        self.val_set: TrajectoryWindows | None = None
+
+    @property
+    def action_dim(self) -> int:
+        return self.world.action_dim
+
+    def load_arrays(self) -> dict[str, np.ndarray]:
+        """The trajectories (N, ...) this module serves, collected or read from shards."""
+        if self.source == "files":
+            return load_shards(Path(self.path), expected_env=self.world.name)[0]
+        return self.world.collect(self.num_trajectories, self.trajectory_length, torch.Generator().manual_seed(self.seed))
+
+    def setup(self, stage: str | None = None) -> None:
+        if self.train_set is not None:
+            return
+        arrays = self.load_arrays()
+        count = len(arrays["obs"])
+        num_val = max(1, int(round(count * self.val_fraction))) if count > 1 else 0
+        self.train_set = TrajectoryWindows({k: v[: count - num_val] for k, v in arrays.items()}, self.num_frames)
+        self.val_set = TrajectoryWindows({k: v[count - num_val :] for k, v in arrays.items()}, self.num_frames) if num_val else None
+
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=True, drop_last=True, num_workers=self.num_workers)
+
+    def val_dataloader(self) -> DataLoader | list:
+        if self.val_set is None:
+            return []
+        return DataLoader(self.val_set, batch_size=self.batch_size, num_workers=self.num_workers)

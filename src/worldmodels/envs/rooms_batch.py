@@ -1,0 +1,64 @@
+"""A batch of two-room episodes: the one implementation of the dynamics that every caller steps.
+
+The gymnasium environments wrap a batch of one; data collection and the planning evaluation step many
+episodes at once. Start and goal follow the Two Rooms evaluation protocol: different rooms, x uniform in
+each room ``margin`` px from the walls, y uniform in ``goal_y_range``, sides swapped with probability 0.5.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from worldmodels.envs.rooms import RoomsGeometry
+
+
+class RoomsBatch:
+    """B episodes of a two-room world: positions (B, 2), layouts (B,), goals (B, 2), wall images (B, S, S)."""
+
+    def __init__(self, geometry: RoomsGeometry, margin: float = 2.6, goal_y_range: tuple[float, float] = (6.6, 57.4)) -> None:
+        self.geometry = geometry
+        self.margin = margin
+        self.goal_y_range = tuple(goal_y_range)
+        self.pos = torch.zeros(0, 2)
+        self.goal = torch.zeros(0, 2)
+        self.wall_x = torch.zeros(0)
+        self.door_y = torch.zeros(0)
+        self.walls = torch.zeros(0, geometry.size, geometry.size, dtype=torch.uint8)
+
+    def reset(self, num_episodes: int, generator: torch.Generator, different_rooms: bool = True) -> None:
+        """New layouts, starts and goals; with ``different_rooms`` start and goal lie in different rooms."""
+        g = self.geometry
+        self.wall_x, self.door_y = g.sample_layouts(num_episodes, generator)
+        if different_rooms:
+            side = (torch.rand(num_episodes, generator=generator) < 0.5).long()
+            self.pos = g.sample_room_position(self.wall_x, side, self.margin, self.goal_y_range, generator)
+            self.goal = g.sample_room_position(self.wall_x, 1 - side, self.margin, self.goal_y_range, generator)
+        else:
+            self.pos = g.sample_free_positions(self.wall_x, self.door_y, generator)
+            self.goal = g.sample_free_positions(self.wall_x, self.door_y, generator)
+        self.walls = g.wall_image(self.wall_x, self.door_y)
+
+    def set_state(self, pos: torch.Tensor, goal: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor) -> None:
+        """Place episodes explicitly: positions and goals (B, 2), layouts (B,)."""
+        if not bool(self.geometry.is_free(pos, wall_x, door_y).all()):
+            raise ValueError(f"start positions {pos[~self.geometry.is_free(pos, wall_x, door_y)].tolist()} lie inside a wall")
+        self.pos, self.goal = pos.float().clone(), goal.float().clone()
+        self.wall_x, self.door_y = wall_x.float().clone(), door_y.float().clone()
+        self.walls = self.geometry.wall_image(self.wall_x, self.door_y)
+
+    def step(self, action: torch.Tensor) -> torch.Tensor:
+        """Actions (B, 2) in the action box -> new positions (B, 2)."""
+        self.pos = self.geometry.move(self.pos, action.float(), self.wall_x, self.door_y)
+        return self.pos
+
+    def observation(self) -> torch.Tensor:
+        """Current observations (B, 2, S, S) uint8."""
+        return self.geometry.render(self.pos, self.walls)
+
+    def goal_observation(self) -> torch.Tensor:
+        """Goal images (B, 2, S, S) uint8, rendered with the episode's walls."""
+        return self.geometry.render(self.goal, self.walls)
+
+    def distance_to_goal(self) -> torch.Tensor:
+        """(B,) Euclidean pixel distance between the dot and its goal."""
+        return (self.pos - self.goal).norm(dim=-1)

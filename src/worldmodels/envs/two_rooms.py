@@ -1,0 +1,90 @@
+"""Gymnasium environments Two Rooms (EB-JEPA's random-wall setting) and Wall (DINO-WM's), both pixels-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import torch
+
+from worldmodels.envs.rooms import TWO_ROOMS, WALL, RoomsGeometry
+from worldmodels.envs.rooms_batch import RoomsBatch
+
+
+class RoomsEnv(gym.Env):
+    """A dot in two rooms joined by a door; the goal is a rendered goal image with the same walls.
+
+    Observation: uint8 (2, S, S): channel 0 the dot as a Gaussian blob, channel 1 the walls. Action: 2-D
+    displacement in [−max_action, max_action]². Reward: minus the pixel distance to the goal; episodes never
+    terminate on their own (success is judged at the final step by the evaluation protocol); the registered
+    ids add a 200-step time limit. ``reset(options={"pos", "goal", "wall_x", "door_y"})`` places an episode.
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
+
+    def __init__(self, geometry: RoomsGeometry = TWO_ROOMS, max_action: float = 2.45, render_mode: str | None = "rgb_array", different_rooms: bool = True) -> None:
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode={render_mode!r} is not supported; use 'rgb_array' or None")
+        self.render_mode = render_mode
+        self.geometry = geometry
+        self.different_rooms = different_rooms
+        self.batch = RoomsBatch(geometry)
+        size = geometry.size
+        self.observation_space = gym.spaces.Box(0, 255, (2, size, size), np.uint8)
+        self.action_space = gym.spaces.Box(-max_action, max_action, (2,), np.float32)
+        self._generator = torch.Generator()
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+        super().reset(seed=seed)
+        self._generator.manual_seed(int(self.np_random.integers(2**62)))
+        if options:
+            self.batch.set_state(*(torch.as_tensor(np.asarray(options[k], dtype=np.float32)).reshape(1, -1).squeeze(-1) for k in ("pos", "goal", "wall_x", "door_y")))
+        else:
+            self.batch.reset(1, self._generator, self.different_rooms)
+        return self._observation(), self._info()
+
+    def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        clipped = np.clip(np.asarray(action, dtype=np.float32), self.action_space.low, self.action_space.high)
+        self.batch.step(torch.as_tensor(clipped)[None])
+        return self._observation(), -float(self.batch.distance_to_goal()[0]), False, False, self._info()
+
+    def render(self) -> np.ndarray | None:
+        """RGB (S, S, 3) uint8: walls grey, dot red, goal green."""
+        if self.render_mode is None:
+            return None
+        obs = self.batch.observation()[0]
+        goal = self.batch.geometry.dot_image(self.batch.goal)[0]
+        walls = obs[1] // 2
+        return torch.stack([torch.maximum(obs[0], walls), torch.maximum(goal, walls), walls], dim=-1).numpy()
+
+    def goal_observation(self) -> np.ndarray:
+        """The goal image (2, S, S) uint8."""
+        return self.batch.goal_observation()[0].numpy()
+
+    def _observation(self) -> np.ndarray:
+        return self.batch.observation()[0].numpy()
+
+    def _info(self) -> dict[str, Any]:
+        b = self.batch
+        return {
+            "pos": b.pos[0].numpy().copy(),
+            "goal": b.goal[0].numpy().copy(),
+            "wall_x": float(b.wall_x[0]),
+            "door_y": float(b.door_y[0]),
+            "distance": float(b.distance_to_goal()[0]),
+        }
+
+
+class TwoRoomsEnv(RoomsEnv):
+    """EB-JEPA's Two Rooms: 65 × 65, 3-px wall at a random column in 20..44, 9-px door at a random row in 10..54."""
+
+    def __init__(self, render_mode: str | None = "rgb_array", different_rooms: bool = True) -> None:
+        super().__init__(TWO_ROOMS, max_action=2.45, render_mode=render_mode, different_rooms=different_rooms)
+
+
+class WallEnv(RoomsEnv):
+    """DINO-WM's Wall: a 6-px wall at x = 32 with a door at a random row; the dot moves 2 · action per step."""
+
+    def __init__(self, render_mode: str | None = "rgb_array", different_rooms: bool = True) -> None:
+        super().__init__(WALL, max_action=1.0, render_mode=render_mode, different_rooms=different_rooms)

@@ -1,0 +1,12 @@
+"""Planning in latent space: CEM, MPPI, iCEM and gradient planners, energies, receding-horizon control, evaluation."""
+
+from worldmodels.planning.base import CostFn, Planner
+from worldmodels.planning.cem import CEMPlanner, MPPIPlanner
+from worldmodels.planning.evaluate import EpisodeRecord, evaluate_planning, wilson_interval
+from worldmodels.planning.gradient import GradientPlanner
+from worldmodels.planning.icem import ICEMPlanner
+from worldmodels.planning.mpc import LatentMPC
+from worldmodels.planning.objective import LatentGoalEnergy
+
+__all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "ICEMPlanner", "LatentGoalEnergy", "LatentMPC", "MPPIPlanner",
+           "Planner", "evaluate_planning", "wilson_interval"]  # fmt: skip

@@ -1,0 +1,88 @@
+"""The planning evaluation protocol: batched goal-reaching episodes with receding-horizon control."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from worldmodels.planning.mpc import LatentMPC
+
+
+@dataclass
+class EpisodeRecord:
+    """What an evaluation keeps for plots: positions (B, T + 1, 2), goals (B, 2), layouts, predicted paths of episode 0."""
+
+    positions: torch.Tensor
+    goals: torch.Tensor
+    walls: torch.Tensor
+    predicted_latents: list[torch.Tensor] = field(default_factory=list)
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a success rate."""
+    if trials == 0:
+        return 0.0, 1.0
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, seed: int = 0, max_steps: int = 200,
+                      success_radius: float = 4.5, episodes_per_batch: int = 100, different_rooms: bool = True,
+                      record_predictions: bool = True) -> tuple[dict[str, Any], EpisodeRecord]:  # fmt: skip
+    """Run ``episodes`` episodes of ``max_steps`` env steps, re-planning every ``controller.execute_steps``.
+
+    Success is judged at the final step: final distance to the goal < ``success_radius`` px. Episodes are
+    drawn by ``world.episodes()`` with ``seed`` (start and goal in different rooms by default) and run
+    ``episodes_per_batch`` at a time through the batched planner. Returns the results dict and a record.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    distances, positions, goals, walls, plan_seconds, plan_calls = [], [], [], [], 0.0, 0
+    predicted: list[torch.Tensor] = []
+    for begin in range(0, episodes, episodes_per_batch):
+        rooms = world.episodes()
+        rooms.reset(min(episodes_per_batch, episodes - begin), generator, different_rooms=different_rooms)
+        controller.reset()
+        goal_obs = rooms.goal_observation()
+        path = [rooms.pos.clone()]
+        steps = 0
+        while steps < max_steps:
+            start = time.perf_counter()
+            actions = controller.act(rooms.observation(), goal_obs)
+            plan_seconds += time.perf_counter() - start
+            plan_calls += 1
+            if record_predictions and begin == 0:
+                predicted.append(controller.last_rollout[0].clone())
+            for k in range(min(actions.shape[1], max_steps - steps)):
+                rooms.step(actions[:, k])
+                path.append(rooms.pos.clone())
+                steps += 1
+        distances.append(rooms.distance_to_goal())
+        positions.append(torch.stack(path, dim=1))
+        goals.append(rooms.goal.clone())
+        walls.append(rooms.walls.clone())
+    final = torch.cat(distances)
+    successes = int((final < success_radius).sum())
+    low, high = wilson_interval(successes, episodes)
+    per_call = plan_seconds / max(plan_calls, 1)
+    results = {
+        "episodes": episodes,
+        "seed": seed,
+        "max_steps": max_steps,
+        "success_radius": success_radius,
+        "success_rate": successes / episodes,
+        "success_ci95": [low, high],
+        "mean_final_distance": float(final.mean()),
+        "median_final_distance": float(final.median()),
+        "replan_every": controller.execute_steps,
+        "episodes_per_batch": episodes_per_batch,
+        "seconds_per_replan_call": per_call,
+        "seconds_per_replan_per_episode": per_call / min(episodes_per_batch, episodes),
+        "total_planning_seconds": plan_seconds,
+    }
+    return results, EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted)

@@ -1,0 +1,54 @@
+"""Action-conditioned latent predictors for world models: z_{t+1} = f(z_t, a_t)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class GRUPredictor(nn.Module):
+    """EB-JEPA's predictor: a GRU cell whose hidden state is the latent and whose input is the embedded action.
+
+    ``step(z (B, D), a (B, A)) -> (B, D)``; ``forward`` rolls out from z_0 (B, D) over actions (B, H, A) and
+    returns the predicted latents z_1..z_H (B, H, D).
+    """
+
+    def __init__(self, latent_dim: int, action_dim: int, action_embed_dim: int = 16) -> None:
+        super().__init__()
+        self.action_encoder = nn.Linear(action_dim, action_embed_dim)
+        self.cell = nn.GRUCell(action_embed_dim, latent_dim)
+
+    def step(self, latent: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
+        return self.cell(self.action_encoder(action), latent)
+
+    def forward(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        predictions = []
+        for t in range(actions.shape[1]):
+            latent = self.step(latent, actions[:, t])
+            predictions.append(latent)
+        return torch.stack(predictions, dim=1)
+
+
+class ResidualMLPPredictor(nn.Module):
+    """z_{t+1} = z_t + MLP([z_t, embed(a_t)]): a cheap predictor for CPU planning (same interface as GRU)."""
+
+    def __init__(self, latent_dim: int, action_dim: int, action_embed_dim: int = 16, hidden_dim: int = 256, depth: int = 2) -> None:
+        super().__init__()
+        self.action_encoder = nn.Linear(action_dim, action_embed_dim)
+        layers: list[nn.Module] = []
+        width = latent_dim + action_embed_dim
+        for _ in range(depth):
+            layers += [nn.Linear(width, hidden_dim), nn.GELU()]
+            width = hidden_dim
+        layers.append(nn.Linear(width, latent_dim))
+        self.mlp = nn.Sequential(*layers)
+
+    def step(self, latent: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
+        return latent + self.mlp(torch.cat([latent, self.action_encoder(action)], dim=-1))
+
+    def forward(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        predictions = []
+        for t in range(actions.shape[1]):
+            latent = self.step(latent, actions[:, t])
+            predictions.append(latent)
+        return torch.stack(predictions, dim=1)

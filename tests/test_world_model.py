@@ -1,0 +1,84 @@
+"""The world-model pipeline: trajectory shards, train-then-plan through train.py, and the plan / collect commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig, open_dict
+
+from worldmodels.cli.collect import collect
+from worldmodels.cli.plan import plan
+from worldmodels.cli.train import CONFIG_DIR, run_training
+from worldmodels.data import DatasetNotFoundError, TrajectoryDataError, TrajectoryDataModule, load_shards
+from worldmodels.envs import RoomsWorld
+
+TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frames=9", "data.batch_size=8", "+trainer.max_steps=6",
+        "trainer.log_every_n_steps=1", "model.rollout_steps=4", "protocol.episodes=3", "protocol.episodes_per_batch=2",
+        "protocol.max_steps=6", "planner.samples=16", "planner.elites=4", "planner.iterations=2", "planner.horizon=4"]  # fmt: skip
+
+
+def compose_cfg(config: str, tmp_path: Path, *overrides: str) -> DictConfig:
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        cfg = compose(config_name=config, overrides=list(overrides))
+    with open_dict(cfg):
+        cfg.paths.output_dir = str(tmp_path / "run")
+        if "trainer" in cfg:
+            cfg.trainer.enable_progress_bar = False
+            cfg.callbacks.pop("progress_bar", None)
+    return cfg
+
+
+def test_shards_round_trip_and_bad_input(tmp_path: Path) -> None:
+    cfg = compose_cfg("collect", tmp_path, f"collect.out_dir={tmp_path / 'data'}", "collect.num_trajectories=5", "collect.trajectory_length=8", "collect.shard_size=2")
+    paths = collect(cfg)
+    assert len(paths) == 3
+    arrays, metadata = load_shards(tmp_path / "data", expected_env="two_rooms")
+    assert arrays["obs"].shape == (5, 9, 2, 65, 65) and metadata["num_trajectories"] == 5 and metadata["policy"] == "HeadingRandomWalk"
+    again = RoomsWorld().collect(5, 8, torch.Generator().manual_seed(0))
+    assert np.array_equal(again["actions"], arrays["actions"])  # same seed, same data
+    with pytest.raises(TrajectoryDataError, match="env 'two_rooms'.*this run uses env 'wall'"):
+        load_shards(tmp_path / "data", expected_env="wall")
+    paths[1].write_bytes(paths[1].read_bytes()[:100])
+    with pytest.raises(TrajectoryDataError, match="truncated or corrupt"):
+        load_shards(tmp_path / "data")
+    with pytest.raises(DatasetNotFoundError, match="worldmodels.collect"):
+        load_shards(tmp_path / "nowhere")
+
+
+def test_datamodule_reads_windows_from_files(tmp_path: Path) -> None:
+    collect(compose_cfg("collect", tmp_path, f"collect.out_dir={tmp_path / 'data'}", "collect.num_trajectories=4", "collect.trajectory_length=10"))
+    module = TrajectoryDataModule(RoomsWorld(), source="files", path=str(tmp_path / "data"), num_frames=5, batch_size=3, val_fraction=0.25)
+    module.setup()
+    batch = next(iter(module.train_dataloader()))
+    assert batch["obs"].shape == (3, 5, 2, 65, 65) and batch["actions"].shape == (3, 4, 2) and batch["states"].shape == (3, 5, 2)
+    assert len(module.train_set) == 3 * 7 and len(module.val_set) == 7  # 11 frames -> 7 windows of 5
+
+
+def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path: Path) -> None:
+    cfg = compose_cfg("train", tmp_path, "experiment=two_rooms", "logger=csv", *TINY)
+    results = run_training(cfg, tmp_path / "run", [])
+    run = tmp_path / "run"
+    saved = json.loads((run / "results.json").read_text())
+    planning = saved["planning"]
+    assert saved["steps"] == 6 and planning["episodes"] == 3 and 0.0 <= planning["success_rate"] <= 1.0
+    assert planning["success_ci95"][0] <= planning["success_rate"] <= planning["success_ci95"][1]
+    assert planning["seconds_per_replan_call"] > 0
+    for name in ("trajectories.png", "episode.gif", "curves.png", "config.yaml"):
+        assert (run / name).stat().st_size > 0, name
+    ckpt = run / "checkpoints" / "last.ckpt"
+    torch.load(ckpt, weights_only=True)
+    assert results["planning"] == planning
+
+    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", *[o for o in TINY if o.startswith(("protocol.", "planner."))], "planner=mppi",
+                           "planner.elites=4", "planner.samples=16")  # fmt: skip
+    (tmp_path / "plan").mkdir()
+    replanned = plan(plan_cfg, tmp_path / "plan")
+    assert replanned["episodes"] == 3 and (tmp_path / "plan" / "results.json").is_file()
+    wrong_env = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", "env=wall")
+    with pytest.raises(ValueError, match="trained on env 'two_rooms'"):
+        plan(wrong_env, tmp_path / "plan")
