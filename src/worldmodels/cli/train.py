@@ -6,13 +6,11 @@ import json
 import os
 import time
 import uuid
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import hydra
 import pytorch_lightning as pl
-from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
@@ -20,19 +18,24 @@ from worldmodels.cli.world_model import run_world_model
 from worldmodels.evaluation import frozen_probe_accuracy
 from worldmodels.loggers import finish
 from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
+from worldmodels.runs.distributed import is_rank_zero
+from worldmodels.runs.job import headline_metric, run_hydra_job
+from worldmodels.runs.resume import requeued_checkpoint
+from worldmodels.runs.runtime import compile_networks, set_threads
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CONFIG_DIR = os.environ.get("WORLDMODELS_CONFIG_DIR", str(REPO_ROOT / "conf"))
 
 
-@lru_cache(maxsize=1)
-def _process_uid() -> str:
-    """A short random id, fixed for the process: run dirs stay unique when jobs start in the same second."""
+def _new_uid() -> str:
+    """A short random id: run dirs stay unique when jobs start in the same second."""
     return uuid.uuid4().hex[:6]
 
 
+# Cached in the config (use_cache): every job of a sweep, every SLURM rank and a requeued job resolve the same
+# directory, because Hydra copies the launcher's config cache into each job's config.
 if not OmegaConf.has_resolver("uid"):
-    OmegaConf.register_new_resolver("uid", _process_uid)
+    OmegaConf.register_new_resolver("uid", _new_uid, use_cache=True)
 
 
 def build_encoder(cfg: DictConfig) -> Any:
@@ -65,6 +68,7 @@ def build_pretrainer(cfg: DictConfig, num_classes: int) -> pl.LightningModule:
 def run_training(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[str, Any]:
     """Run ``cfg.pipeline`` (pretrain or world_model) in ``run_dir``; returns what results.json holds."""
     pipeline = cfg.get("pipeline", "pretrain")
+    set_threads(cfg.get("threads"))
     if pipeline == "world_model":
         return run_world_model(cfg, run_dir, overrides, REPO_ROOT)
     if pipeline != "pretrain":
@@ -75,21 +79,27 @@ def run_training(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[s
 def run_pretraining(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[str, Any]:
     """Pretrain, probe and record one run in ``run_dir``; returns what results.json holds."""
     start = time.perf_counter()
-    print_config_tree(cfg)
-    git = write_run_record(run_dir, cfg, overrides, REPO_ROOT)
+    git: dict[str, Any] = {"sha": None, "dirty": None}
+    if is_rank_zero():  # DDP: rank 0 alone writes the run record, results and plots
+        print_config_tree(cfg)
+        git = write_run_record(run_dir, cfg, overrides, REPO_ROOT)
 
     datamodule = instantiate(cfg.data, masker=instantiate(cfg.masker))
     model = build_pretrainer(cfg, datamodule.num_classes)
+    if cfg.get("compile"):
+        compile_networks(model)
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
     loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
     trainer: pl.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, default_root_dir=str(run_dir))
     try:
-        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")))
+        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")) or requeued_checkpoint(run_dir))
     finally:
         finish(loggers)
     train_seconds = time.perf_counter() - start
 
     frozen: dict[str, Any] = {}
+    if not trainer.is_global_zero:  # the other DDP ranks stop here: rank 0 probes the (identical) weights
+        return {"frozen_probe": frozen, "final_metrics": {}, "global_rank": trainer.global_rank}
     if cfg.evaluate.frozen_probe:
         frozen["trained"] = frozen_probe_accuracy(model.encoder, datamodule, cfg.probe, cfg.seed)
     if cfg.evaluate.random_init_baseline:
@@ -117,9 +127,8 @@ def run_pretraining(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dic
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> float | None:
-    """Hydra entry point; returns the run's headline metric for sweepers (probe accuracy or planning success)."""
-    hydra_cfg = HydraConfig.get()
-    results = run_training(cfg, Path(hydra_cfg.runtime.output_dir), list(hydra_cfg.overrides.task))
-    if "planning" in results:
-        return results["planning"].get("success_rate")
-    return results["frozen_probe"].get("trained", {}).get("accuracy")
+    """Hydra entry point; returns the run's headline metric for sweepers (probe accuracy or planning success).
+
+    ``run_hydra_job`` makes DDP child ranks join this job and, in a multirun, records a failing job and goes on.
+    """
+    return headline_metric(run_hydra_job(cfg, run_training))

@@ -20,6 +20,8 @@ from worldmodels.loggers import finish
 from worldmodels.planning import LatentMPC, evaluate_planning
 from worldmodels.planning.plots import episode_gif, plot_trajectories
 from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
+from worldmodels.runs.resume import requeued_checkpoint
+from worldmodels.runs.runtime import compile_networks
 
 
 def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
@@ -62,11 +64,13 @@ def run_world_model(cfg: DictConfig, run_dir: Path, overrides: list[str], git_ro
     world = instantiate(cfg.env)
     datamodule = instantiate(cfg.data, world=world)
     model = build_world_model(cfg, world)
+    if cfg.get("compile"):
+        compile_networks(model)
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
     loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
     trainer: pl.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, default_root_dir=str(run_dir))
     try:
-        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")))
+        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")) or requeued_checkpoint(run_dir))
     finally:
         finish(loggers)
     train_seconds = time.perf_counter() - start

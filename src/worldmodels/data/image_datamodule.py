@@ -9,6 +9,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset, default_collate
 
 from worldmodels.data.augment import MultiViewAugment
+from worldmodels.data.resumable_sampler import ResumableRandomSampler
 
 SPLITS = ("train", "test")
 
@@ -40,6 +41,8 @@ class ImageDataModule(pl.LightningDataModule):
         self.augment = augment or MultiViewAugment()
         self.masker = masker
         self.splits: dict[str, Dataset] = {}
+        self.train_sampler: ResumableRandomSampler | None = None  # shuffles the train split; its position is checkpointed
+        self._sampler_state: dict[str, int] = {}  # a checkpoint's sampler position, for the next train loader
 
     def load_split(self, split: str, subset: int | None) -> Dataset:
         """The ``split`` ("train" or "test") as (uint8 image (C, H, W), label) items, cut to ``subset`` items."""
@@ -52,13 +55,19 @@ class ImageDataModule(pl.LightningDataModule):
                 self.splits[split] = self.load_split(split, self.subsets[split])
 
     def state_dict(self) -> dict[str, Any]:
-        """Saved in checkpoints: the masker's random state, so a resumed run continues its mask stream."""
-        return {"masker": self.masker.state_dict()} if hasattr(self.masker, "state_dict") else {}
+        """Saved in checkpoints: the masker's random state and the train sampler's position, so a resumed run
+        continues its mask stream and its epoch."""
+        state = {"masker": self.masker.state_dict()} if hasattr(self.masker, "state_dict") else {}
+        sampler_state = self.train_sampler.state_dict() if self.train_sampler is not None else {}
+        return {**state, "train_sampler": sampler_state} if sampler_state else state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore the masker's random state from a checkpoint."""
+        """Restore the masker's random state and the train sampler's position from a checkpoint."""
         if "masker" in state_dict:
             self.masker.load_state_dict(state_dict["masker"])
+        self._sampler_state = state_dict.get("train_sampler", {})
+        if self.train_sampler is not None:  # Lightning may have made the train loader already (its iterator is lazy)
+            self._shuffling_sampler(self.train_sampler.data_source)
 
     def _collate(self, items: list) -> dict[str, torch.Tensor]:
         images, labels = default_collate(items)
@@ -71,12 +80,21 @@ class ImageDataModule(pl.LightningDataModule):
         return DataLoader(
             self.splits[split],
             batch_size=batch_size,
-            shuffle=shuffle,
+            sampler=self._shuffling_sampler(self.splits[split]) if shuffle else None,
             drop_last=drop_last,
             num_workers=self.num_workers,
             collate_fn=self._collate,
             persistent_workers=self.num_workers > 0,
         )
+
+    def _shuffling_sampler(self, dataset: Dataset) -> ResumableRandomSampler:
+        """The train split's sampler, kept across epochs; it continues from a loaded checkpoint's position."""
+        if self.train_sampler is None or self.train_sampler.data_source is not dataset:
+            self.train_sampler = ResumableRandomSampler(dataset)
+        if self._sampler_state:
+            self.train_sampler.load_state_dict(self._sampler_state)
+            self._sampler_state = {}
+        return self.train_sampler
 
     def train_dataloader(self) -> DataLoader:
         return self._loader("train", self.batch_size, shuffle=True, drop_last=True)

@@ -132,6 +132,7 @@ class JEPAPretrainer(pl.LightningModule):
                 "val/feature_rankme": rankme(features),
             },
             prog_bar=True,
+            sync_dist=True,  # DDP: averaged over ranks (each validates its shard of the test split)
         )
 
     def configure_optimizers(self) -> dict[str, Any]:

@@ -1,0 +1,49 @@
+"""A sweep's metric against its first swept value (mean ± std over seeds), one line per value of the other keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from worldmodels.runs.sweep import Setting  # noqa: E402
+
+
+def _as_number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def plot_sweep(keys: list[str], settings: list[Setting], metric: str, out_png: Path) -> Path:
+    """Error bars of ``metric`` vs ``keys[0]`` (numeric axis when every value is a number); returns ``out_png``."""
+    x_key = keys[0] if keys else None
+    x_values = [s.values[x_key] if x_key else "all jobs" for s in settings]
+    numbers = [_as_number(v) for v in x_values]
+    numeric = x_key is not None and None not in numbers
+    categories = list(dict.fromkeys(x_values))
+    position = {id(s): (numbers[i] if numeric else categories.index(x_values[i])) for i, s in enumerate(settings)}
+    lines: dict[str, list[Setting]] = {}
+    for setting in settings:
+        lines.setdefault(", ".join(f"{k}={setting.values[k]}" for k in keys[1:]), []).append(setting)
+
+    fig, axis = plt.subplots(figsize=(6, 4))
+    for label, members in lines.items():
+        members = sorted(members, key=lambda s: position[id(s)])
+        axis.errorbar([position[id(s)] for s in members], [s.mean for s in members], yerr=[s.std for s in members],
+                      marker="o", capsize=4, label=label or None)  # fmt: skip
+    if not numeric:
+        axis.set_xticks(range(len(categories)), categories, rotation=20)
+    axis.set_xlabel(x_key or "")
+    axis.set_ylabel(f"{metric}\n(mean ± std over seeds)")
+    axis.grid(alpha=0.3)
+    if len(lines) > 1:
+        axis.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=110)
+    plt.close(fig)
+    return out_png
