@@ -2,6 +2,6 @@
 
 from worldmodels.probes.attentive import AttentiveProbe, CrossAttentionPool
 from worldmodels.probes.knn import KNNProbe
-from worldmodels.probes.linear import LinearProbe
+from worldmodels.probes.linear import LinearProbe, SpatialGridLinearProbe
 
-__all__ = ["AttentiveProbe", "CrossAttentionPool", "KNNProbe", "LinearProbe"]
+__all__ = ["AttentiveProbe", "CrossAttentionPool", "KNNProbe", "LinearProbe", "SpatialGridLinearProbe"]
