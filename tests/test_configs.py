@@ -32,6 +32,8 @@ def compose_with(*overrides: str) -> DictConfig:
 
 @pytest.mark.parametrize(("group", "option"), OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
 def test_every_option_composes(group: str, option: str) -> None:
+    if group == "hparams_search":
+        pytest.importorskip("hydra_plugins.hydra_optuna_sweeper", reason="pip install -e '.[optuna]'")
     cfg = compose_with(f"{group}={option}")
     assert cfg.name and cfg.seed is not None
 
