@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export MALLOC_MMAP_THRESHOLD_ := 4294967296
 export MALLOC_TRIM_THRESHOLD_ := 68719476736
 
-.PHONY: install data train test test-fast lint clean
+.PHONY: install data train test test-fast bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: install data  ## the whole suite, slow tests included (what CI runs)
 
 test-fast: install  ## the suite without the slow tests
 	WANDB_MODE=disabled $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+bench: install data  ## benchmarks (SIGReg, training, planning; the MALLOC_* settings above apply) -> experiments/benchmarks/README.md
+	WANDB_MODE=disabled $(BIN)/python experiments/benchmarks/bench_sigreg.py $(ARGS)
+	WANDB_MODE=disabled $(BIN)/python experiments/benchmarks/bench_training.py $(ARGS)
+	WANDB_MODE=disabled $(BIN)/python experiments/benchmarks/bench_planning.py $(ARGS)
+	$(BIN)/python experiments/benchmarks/report.py
 
 lint: install
 	$(BIN)/python -m ruff check src tests train.py

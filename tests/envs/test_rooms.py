@@ -84,7 +84,7 @@ def test_heading_random_walk_crosses_doors() -> None:
 
 
 def test_gym_pixels_world_collects_from_any_id() -> None:
-    world = GymPixelsWorld("Pendulum-v1", image_size=16)
+    world = GymPixelsWorld("MountainCarContinuous-v0", image_size=16)
     arrays = world.collect(2, 5, torch.Generator().manual_seed(0))
     assert arrays["obs"].shape == (2, 6, 3, 16, 16) and arrays["actions"].shape == (2, 5, 1)
     with pytest.raises(ValueError, match="continuous Box space"):

@@ -77,7 +77,7 @@ class GymPixelsWorld:
     vectors). Goal-reaching evaluation needs a goal protocol that generic envs lack, so ``episodes`` raises.
     """
 
-    def __init__(self, id: str = "Pendulum-v1", image_size: int = 64, env_kwargs: dict[str, Any] | None = None) -> None:
+    def __init__(self, id: str = "MountainCarContinuous-v0", image_size: int = 64, env_kwargs: dict[str, Any] | None = None) -> None:
         self.name = self.gym_id = id
         self.image_size = image_size
         self.env_kwargs = dict(env_kwargs or {})

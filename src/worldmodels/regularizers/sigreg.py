@@ -9,6 +9,8 @@ symmetry, so interior trapezoid weights are 2Δ and end weights Δ), weighted by
 Under ``torch.distributed`` the empirical characteristic function is averaged over ranks with an
 autograd-aware all-reduce, so the loss on every rank equals the single-process loss on the global batch
 and DDP-averaged gradients equal the single-process ones. Everything is computed in float32 with autocast off.
+The j = 0 term vanishes exactly (cos 0 = e^0 = 1, sin 0 = 0) and is skipped; the others come from
+``empirical_cf``, which never materialises the (N, K, T) angles (see ``worldmodels.regularizers.ecf``).
 """
 
 from __future__ import annotations
@@ -18,25 +20,30 @@ import torch.distributed as dist
 import torch.distributed.nn.functional as dist_fn
 from torch import nn
 
+from worldmodels.regularizers.ecf import CHUNK_ELEMENTS, empirical_cf
+
 
 def _world_size() -> int:
     return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
 
 
 class EppsPulley(nn.Module):
-    """Epps–Pulley normality test against N(0, 1): samples (N, K) -> one statistic per column (K,)."""
+    """Epps–Pulley normality test against N(0, 1): samples (N, K) -> one statistic per column (K,).
 
-    def __init__(self, t_max: float = 3.0, num_points: int = 17) -> None:
+    ``chunk_elements`` bounds the working memory: at most that many T · N complex numbers are held at once.
+    """
+
+    def __init__(self, t_max: float = 3.0, num_points: int = 17, chunk_elements: int = CHUNK_ELEMENTS) -> None:
         super().__init__()
         if num_points < 3 or num_points % 2 == 0:
             raise ValueError(f"num_points must be odd and >= 3, got {num_points}")
         nodes = torch.linspace(0.0, t_max, num_points, dtype=torch.float64)
         step = t_max / (num_points - 1)
+        self.spacing, self.chunk_elements = step, chunk_elements
         trapezoid = torch.full((num_points,), 2 * step, dtype=torch.float64)
         trapezoid[0] = trapezoid[-1] = step
         gaussian_cf = torch.exp(-nodes.square() / 2)
-        self.register_buffer("nodes", nodes, persistent=False)  # float64; cast to the compute dtype per call
-        self.register_buffer("gaussian_cf", gaussian_cf, persistent=False)
+        self.register_buffer("gaussian_cf", gaussian_cf, persistent=False)  # float64; cast to the compute dtype per call
         self.register_buffer("weights", trapezoid * gaussian_cf, persistent=False)
 
     def forward(self, samples: torch.Tensor) -> torch.Tensor:
@@ -44,10 +51,8 @@ class EppsPulley(nn.Module):
         dtype = torch.float64 if samples.dtype == torch.float64 else torch.float32
         with torch.autocast(device_type=samples.device.type, enabled=False):
             samples = samples.to(dtype)
-            nodes, target, weights = (b.to(dtype) for b in (self.nodes, self.gaussian_cf, self.weights))
-            angles = samples.unsqueeze(-1) * nodes  # (N, K, T)
-            cos_mean = angles.cos().mean(dim=0)  # (K, T)
-            sin_mean = angles.sin().mean(dim=0)
+            target, weights = (b[1:].to(dtype) for b in (self.gaussian_cf, self.weights))
+            cos_mean, sin_mean = empirical_cf(samples, self.spacing, len(weights), self.chunk_elements)  # (K, T − 1)
             world = _world_size()
             if world > 1:
                 cos_mean = dist_fn.all_reduce(cos_mean, op=dist.ReduceOp.SUM) / world
