@@ -60,6 +60,8 @@ def test_groups_of_the_project_shape_exist() -> None:
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "encoder"])
 def test_every_encoder_instantiates_and_embeds(option: str) -> None:
     cfg = compose_with(f"encoder={option}")
+    if "model" in cfg.encoder:  # pretrained weights from the Hub: tested offline in tests/encoders/test_vjepa2.py
+        pytest.skip("pretrained encoder: its weights need the network or a cached copy")
     # grey 28 x 28 inputs; full widths and heads at depth 1 (the depths are tested on the meta device)
     overrides = {key: value for key, value in (("in_channels", 1), ("image_size", 28), ("depth", 1)) if key in cfg.encoder}
     encoder = instantiate(cfg.encoder, **overrides)

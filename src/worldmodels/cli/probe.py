@@ -1,4 +1,5 @@
-"""`python -m worldmodels.probe ckpt=PATH probe=attentive`: probe a saved checkpoint's frozen encoder, with cached features."""
+"""`python -m worldmodels.probe ckpt=PATH probe=attentive`: probe a saved checkpoint's frozen encoder, with cached features;
+`features_dir=DIR`: probe features saved by `python -m worldmodels.extract`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 # Importing the train CLI also registers the ``uid`` resolver that the shared hydra config's run dirs use.
+from worldmodels.cli.probe_features import evaluate_saved_features
 from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.evaluation import (
     cached_features,
@@ -53,7 +55,7 @@ def evaluate_checkpoint(cfg: DictConfig, output_dir: Path, overrides: list[str])
     start = time.perf_counter()
     resolved = resolve_checkpoint(cfg.ckpt, key="ckpt")
     if resolved is None:
-        raise ValueError("ckpt= is empty: give a .ckpt file or a run dir")
+        raise ValueError("ckpt= is empty: give a .ckpt file or a run dir (or features_dir= for features saved by worldmodels.extract)")
     path = Path(resolved)
     checkpoint = torch.load(path, weights_only=True, map_location="cpu")
     saved = saved_run_config(path, checkpoint)
@@ -97,4 +99,7 @@ def evaluate_checkpoint(cfg: DictConfig, output_dir: Path, overrides: list[str])
 def main(cfg: DictConfig) -> float:
     """Hydra entry point; returns the probe accuracy for sweepers."""
     hydra_cfg = HydraConfig.get()
-    return evaluate_checkpoint(cfg, Path(hydra_cfg.runtime.output_dir), list(hydra_cfg.overrides.task))["accuracy"]
+    output_dir, overrides = Path(hydra_cfg.runtime.output_dir), list(hydra_cfg.overrides.task)
+    if cfg.get("features_dir"):
+        return evaluate_saved_features(cfg, output_dir, overrides, REPO_ROOT)["accuracy"]
+    return evaluate_checkpoint(cfg, output_dir, overrides)["accuracy"]

@@ -1,6 +1,6 @@
 """Encoders: inputs -> tokens (B, N, D); ``pool`` -> (B, D); ``embed_dim`` = D.
 
-Images are (B, C, H, W); the video ViT also takes clips (B, C, T, H, W).
+Images are (B, C, H, W); the video ViT and the pretrained V-JEPA 2 wrapper also take clips (B, C, T, H, W).
 """
 
 from worldmodels.encoders.convnet import ConvNet
@@ -9,5 +9,6 @@ from worldmodels.encoders.pixel_mlp import PixelMLP
 from worldmodels.encoders.resnet import ResNet18
 from worldmodels.encoders.video_vit import VideoViT
 from worldmodels.encoders.vit import ViT
+from worldmodels.encoders.vjepa2 import PretrainedWeightsError, VJEPA2Encoder
 
-__all__ = ["ConvNet", "ImpalaCNN", "PixelMLP", "ResNet18", "VideoViT", "ViT"]
+__all__ = ["ConvNet", "ImpalaCNN", "PixelMLP", "PretrainedWeightsError", "ResNet18", "VJEPA2Encoder", "VideoViT", "ViT"]
