@@ -23,6 +23,34 @@ RESULTS_DIR = BENCH_DIR / "results"
 LOAD_AT_START = os.getloadavg()[0]  # 1-minute load average when the script started
 
 
+def _busy_cpu_seconds() -> float:
+    """CPU seconds all processes have spent busy since boot (/proc/stat: everything but idle and iowait); 0 elsewhere."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    """CPU seconds of this process and its children so far."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+WALL_AT_START, BUSY_AT_START, OWN_AT_START = time.monotonic(), _busy_cpu_seconds(), _own_cpu_seconds()
+
+
+def other_cpu_share() -> float:
+    """Share of the machine's CPU capacity used by *other* processes since this script started (0: nothing else ran).
+
+    Load averages cannot tell: the benchmark's own threads keep them near the thread count.
+    """
+    elapsed = max(time.monotonic() - WALL_AT_START, 1e-6)
+    others = (_busy_cpu_seconds() - BUSY_AT_START) - (_own_cpu_seconds() - OWN_AT_START)
+    return max(others, 0.0) / (elapsed * (os.cpu_count() or 1))
+
+
 def parse_args(description: str, configure: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
     """``--smoke`` (tiny sizes, seconds), ``--out`` (where the JSON goes), ``--threads`` (torch threads), plus
     whatever ``configure`` adds to the parser."""
@@ -73,6 +101,7 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "load_average_1m_start": round(LOAD_AT_START, 2),
         "load_average_end": [round(load, 2) for load in os.getloadavg()],  # 1, 5 and 15 minutes
+        "other_cpu_share": round(other_cpu_share(), 3),  # CPU capacity other processes used during the run
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "git": _git_sha(),
     }

@@ -14,7 +14,7 @@ from typing import Any
 from common import BENCH_DIR, RESULTS_DIR
 
 BEGIN, END = "<!-- results:begin (written by report.py) -->", "<!-- results:end -->"
-LOADED = 1.5  # a 1-minute load average above this on the 2-core machine marks the figures as taken under load
+LOADED = 0.1  # other processes using more than this share of the CPUs during a run mark its figures as taken under load
 MIB = 2**20
 
 
@@ -29,12 +29,15 @@ def machine_lines(results: dict[str, dict[str, Any]]) -> list[str]:
     for name, result in results.items():
         m = result["machine"]
         loads = [m["load_average_1m_start"], *m["load_average_end"]]
-        rows.append([name, m["cpu"], m["cores"], m["torch"], m["threads"], m["date"], m["git"], " / ".join(f"{x:.2f}" for x in loads)])
-        if max(m["load_average_1m_start"], m["load_average_end"][0]) > LOADED:
+        share = m.get("other_cpu_share")
+        rows.append([name, m["cpu"], m["cores"], m["torch"], m["threads"], m["date"], m["git"], " / ".join(f"{x:.2f}" for x in loads),
+                     "n/a" if share is None else f"{100 * share:.0f} %"])  # fmt: skip
+        if share is None or share > LOADED:
             loaded.append(name)
-    lines = [table(["benchmark", "CPU", "cores", "torch", "threads", "date", "commit", "load: 1 min at start / 1, 5, 15 min at end"], rows)]
+    headers = ["benchmark", "CPU", "cores", "torch", "threads", "date", "commit", "load: 1 min at start / 1, 5, 15 min at end", "CPU used by other processes"]
+    lines = [table(headers, rows)]
     if loaded:
-        lines.append(f"\n**Taken under load** ({', '.join(loaded)}: 1-minute load average above {LOADED} on a machine shared with other jobs): "
+        lines.append(f"\n**Taken under load** ({', '.join(loaded)}: other processes used more than {100 * LOADED:.0f} % of the CPUs, or not recorded): "
                      "absolute times are inflated and noisy; the ratios are measured in the same process but still suffer. "
                      "Re-run `make bench` on a quiet machine.")  # fmt: skip
     return lines
