@@ -20,7 +20,8 @@ OPTIONS = [(group, path.stem) for group in GROUPS for path in sorted((CONF / gro
 
 
 WORLD_MODEL_OPTIONS = {("env", "two_rooms"), ("env", "wall"), ("env", "gym"), ("data", "two_rooms"), ("predictor", "gru"),
-                       ("predictor", "residual_mlp"), ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # fmt: skip
+                       ("predictor", "residual_mlp"), ("predictor", "transformer_ac"), ("regularizer", "wm_vcreg"),
+                       ("regularizer", "wm_sigreg")}  # fmt: skip
 
 
 def compose_with(*overrides: str) -> DictConfig:

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from worldmodels.modules.log_steps import is_logging_step
 from worldmodels.modules.optim import adamw_with_warmup_cosine
 from worldmodels.regularizers import embedding_std
 
@@ -18,7 +19,7 @@ class WorldModel(pl.LightningModule):
 
     With latents z_t = head(encoder(o_t)) (B, T, D) and the predictor f:
 
-        loss = teacher_weight · mean_t ‖f(z_t, a_t) − z_{t+1}‖² + rollout_weight · mean_{h≤H} ‖ẑ_h − z_h‖²
+        loss = teacher_weight · mean_t ‖f(z_{≤t}, a_{≤t}) − z_{t+1}‖² + rollout_weight · mean_{h≤H} ‖ẑ_h − z_h‖²
                + regularizer(z, a)
 
     where ẑ_h is the autoregressive rollout from z_0 over ``rollout_steps`` = H actions. A linear position probe
@@ -47,7 +48,7 @@ class WorldModel(pl.LightningModule):
     def _losses(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         latents = self.encode(batch["obs"])  # (B, T, D)
         actions = batch["actions"].float()  # (B, T − 1, A)
-        teacher = self.predictor.step(latents[:, :-1].flatten(0, 1), actions.flatten(0, 1)).view_as(latents[:, 1:])
+        teacher = self.predictor.teacher_forced(latents[:, :-1], actions)  # (B, T − 1, D): z_1.. from the true history
         horizon = min(self.hparams.rollout_steps, actions.shape[1])
         rolled = self.rollout(latents[:, 0], actions[:, :horizon])
         rollout_err = (rolled - latents[:, 1 : horizon + 1]).square().mean(dim=(0, 2))  # (H,)
@@ -63,13 +64,14 @@ class WorldModel(pl.LightningModule):
         regularization = self.regularizer(out["latents"], batch["actions"].float(), step=self.global_step)
         rollout = out["rollout_by_h"].mean()
         loss = self.hparams.teacher_weight * out["teacher"] + self.hparams.rollout_weight * rollout + regularization["loss"]
-        metrics = {"train/loss": loss, "train/teacher_loss": out["teacher"], "train/rollout_loss": rollout, "train/reg_loss": regularization["loss"]}
-        metrics |= {f"reg/{k}": v for k, v in regularization.items() if k != "loss"}
-        metrics["collapse/std"] = embedding_std(out["latents"][:, 0].detach())
-        if "pos_err" in out:
-            metrics["probe/pos_err"] = out["pos_err"]
-        self.log_dict(metrics, prog_bar=False)
-        self.log("loss", loss, prog_bar=True, logger=False)
+        if is_logging_step(self):
+            metrics = {"train/loss": loss, "train/teacher_loss": out["teacher"], "train/rollout_loss": rollout, "train/reg_loss": regularization["loss"]}
+            metrics |= {f"reg/{k}": v for k, v in regularization.items() if k != "loss"}
+            metrics["collapse/std"] = embedding_std(out["latents"][:, 0].detach())
+            if "pos_err" in out:
+                metrics["probe/pos_err"] = out["pos_err"]
+            self.log_dict(metrics, prog_bar=False)
+            self.log("loss", loss, prog_bar=True, logger=False)
         return loss + out.get("probe_loss", 0.0)
 
     def validation_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:

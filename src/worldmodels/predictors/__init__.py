@@ -3,6 +3,16 @@
 from worldmodels.predictors.gru import GRUPredictor, ResidualMLPPredictor
 from worldmodels.predictors.mlp import IdentityPredictor, MLPPredictor
 from worldmodels.predictors.projector import FlattenProjector, MLPProjector
+from worldmodels.predictors.transformer import BlockCausalTransformerPredictor
 from worldmodels.predictors.vit import ViTPredictor
 
-__all__ = ["FlattenProjector", "GRUPredictor", "IdentityPredictor", "MLPPredictor", "MLPProjector", "ResidualMLPPredictor", "ViTPredictor"]
+__all__ = [
+    "BlockCausalTransformerPredictor",
+    "FlattenProjector",
+    "GRUPredictor",
+    "IdentityPredictor",
+    "MLPPredictor",
+    "MLPProjector",
+    "ResidualMLPPredictor",
+    "ViTPredictor",
+]

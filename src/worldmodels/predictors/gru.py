@@ -10,7 +10,8 @@ class GRUPredictor(nn.Module):
     """EB-JEPA's predictor: a GRU cell whose hidden state is the latent and whose input is the embedded action.
 
     ``step(z (B, D), a (B, A)) -> (B, D)``; ``forward`` rolls out from z_0 (B, D) over actions (B, H, A) and
-    returns the predicted latents z_1..z_H (B, H, D).
+    returns the predicted latents z_1..z_H (B, H, D); ``teacher_forced(latents (B, T, D), actions (B, T, A))``
+    is one step from each true latent (B, T, D).
     """
 
     def __init__(self, latent_dim: int, action_dim: int, action_embed_dim: int = 16) -> None:
@@ -20,6 +21,10 @@ class GRUPredictor(nn.Module):
 
     def step(self, latent: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
         return self.cell(self.action_encoder(action), latent)
+
+    def teacher_forced(self, latents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """True latents z_0..z_{T−1} (B, T, D) and actions (B, T, A) -> one-step predictions of z_1..z_T (B, T, D)."""
+        return self.step(latents.flatten(0, 1), actions.flatten(0, 1)).view_as(latents)
 
     def forward(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         predictions = []
@@ -45,6 +50,10 @@ class ResidualMLPPredictor(nn.Module):
 
     def step(self, latent: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
         return latent + self.mlp(torch.cat([latent, self.action_encoder(action)], dim=-1))
+
+    def teacher_forced(self, latents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """True latents z_0..z_{T−1} (B, T, D) and actions (B, T, A) -> one-step predictions of z_1..z_T (B, T, D)."""
+        return self.step(latents.flatten(0, 1), actions.flatten(0, 1)).view_as(latents)
 
     def forward(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         predictions = []
