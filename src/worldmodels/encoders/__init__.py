@@ -6,9 +6,10 @@ Images are (B, C, H, W); the video ViT and the pretrained V-JEPA 2 wrapper also 
 from worldmodels.encoders.convnet import ConvNet
 from worldmodels.encoders.impala import ImpalaCNN
 from worldmodels.encoders.pixel_mlp import PixelMLP
+from worldmodels.encoders.spatial_softmax import SpatialSoftmaxEncoder
 from worldmodels.encoders.resnet import ResNet18
 from worldmodels.encoders.video_vit import VideoViT
 from worldmodels.encoders.vit import ViT
 from worldmodels.encoders.vjepa2 import PretrainedWeightsError, VJEPA2Encoder
 
-__all__ = ["ConvNet", "ImpalaCNN", "PixelMLP", "PretrainedWeightsError", "ResNet18", "VJEPA2Encoder", "VideoViT", "ViT"]
+__all__ = ["ConvNet", "ImpalaCNN", "PixelMLP", "PretrainedWeightsError", "ResNet18", "SpatialSoftmaxEncoder", "VJEPA2Encoder", "VideoViT", "ViT"]
