@@ -8,8 +8,8 @@ import torch.nn.functional as F
 
 from worldmodels.encoders import VideoViT, ViT
 from worldmodels.encoders.projected import ProjectedEncoder
-from worldmodels.maskers import MultiBlock3DMasker, MultiBlockMasker
-from worldmodels.modules.masked import masked_prediction_loss
+from worldmodels.maskers import FutureMasker, MultiBlock3DMasker, MultiBlockMasker
+from worldmodels.modules.masked import masked_prediction_loss, rollout_prediction_loss
 from worldmodels.predictors import MLPProjector, ViTPredictor
 from worldmodels.regularizers import EMATeacher, SIGRegRegularizer
 
@@ -70,3 +70,34 @@ def test_video_parts_compose_with_both_tube_mask_sets() -> None:
     loss, context = masked_prediction_loss(encoder, predictor, clips, target_tokens, masks)
     assert len(masks) == 2 and loss.ndim == 0 and torch.isfinite(loss)
     assert context.shape == (3, masks[0]["context"].shape[1], 24)
+
+
+def test_rollout_loss_feeds_each_predicted_frame_back_as_context() -> None:
+    """Context = token frames 0-1, targets = frames 2 and 3: frame 2 is predicted from the layer-normed context, frame 3
+    from the context plus the frame-2 predictions at their indices; the loss is the mean of the two terms."""
+    torch.manual_seed(0)
+    encoder = VideoViT(image_size=16, num_frames=8, patch_size=4, tubelet_size=2, embed_dim=24, depth=1, num_heads=2)
+    predictor = ViTPredictor(dim=24, input_size=16, patch_size=4, num_frames=8, tubelet_size=2, embed_dim=12, depth=1, num_heads=2, carry_context=True)
+    masks = FutureMasker(input_size=16, patch_size=4, num_frames=8, tubelet_size=2, context_frames=(4,))(3)["masks"]
+    clips = torch.randn(3, 1, 8, 16, 16)
+    with torch.no_grad():
+        target_tokens = encoder(clips)
+    loss, context = rollout_prediction_loss(encoder, predictor, clips, target_tokens, masks)
+    assert context.shape == (3, 32, 24)
+
+    normed, targets = F.layer_norm(context, (24,)), F.layer_norm(target_tokens, (24,))
+    indices, frame2, frame3 = masks[0]["context"], torch.arange(32, 48).expand(3, -1), torch.arange(48, 64).expand(3, -1)
+    first = predictor(normed, indices, frame2)
+    second = predictor(torch.cat([normed, first], 1), torch.cat([indices, frame2], 1), frame3)
+    expected = (F.smooth_l1_loss(first, targets[:, 32:48]) + F.smooth_l1_loss(second, targets[:, 48:64])) / 2
+    assert torch.allclose(loss, expected, atol=1e-6)
+    assert not torch.allclose(second, predictor(normed, indices, frame3))  # frame 3 sees frame 2's predictions
+    loss.backward()
+    assert encoder.patch_embed.weight.grad.abs().sum() > 0
+
+
+def test_rollout_loss_needs_a_clip_predictor() -> None:
+    encoder, predictor, teacher = _parts()
+    images = torch.randn(2, 1, 28, 28)
+    with pytest.raises(ValueError, match="clip token grid"):
+        rollout_prediction_loss(encoder, predictor, images, teacher.target_tokens(images), MultiBlockMasker()(2)["masks"])

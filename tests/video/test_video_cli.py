@@ -42,7 +42,7 @@ def future_run(tmp_path_factory: pytest.TempPathFactory, fake_fmnist: Path) -> P
     return run_dir
 
 
-@pytest.mark.parametrize("experiment", ["vjepa_moving_fmnist", "vjepa_future_moving_fmnist"])
+@pytest.mark.parametrize("experiment", ["vjepa_moving_fmnist", "vjepa_future_moving_fmnist", "vjepa_rollout_moving_fmnist"])
 def test_video_jepa_experiments_fast_dev_run(experiment: str, fake_fmnist: Path, tmp_path: Path) -> None:
     cfg = compose_cfg("train", tmp_path, f"experiment={experiment}", "debug=fdr", f"data.root={fake_fmnist}", "data.eval_batch_size=32", *TINY)
     assert cfg.masker.num_frames == cfg.predictor.num_frames == cfg.encoder.num_frames == cfg.data.num_frames

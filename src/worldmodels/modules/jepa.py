@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from worldmodels.encoders.projected import ProjectedEncoder
-from worldmodels.modules.masked import masked_prediction_loss
+from worldmodels.modules.masked import masked_prediction_loss, rollout_prediction_loss
 from worldmodels.modules.optim import adamw_with_warmup_cosine
 from worldmodels.regularizers import Regularizer, embedding_std, rankme
 
@@ -27,7 +27,8 @@ class JEPAPretrainer(pl.LightningModule):
     Masked (the masker put ``masks`` in the batch; I-JEPA / V-JEPA): the encoder sees the context tokens of the first
     global view, a token predictor (``predicts_tokens``) predicts the tokens at the target indices, and the targets
     are the regularizer's target encoder's (the EMA teacher's) layer-normed tokens of the whole view; the loss is
-    ``pred_weight · smooth-L1 + regularizer(pooled context features)`` (see ``masked_prediction_loss``). Collapse
+    ``pred_weight · smooth-L1 + regularizer(pooled context features)`` (see ``masked_prediction_loss``; with
+    ``rollout`` and future masks, ``rollout_prediction_loss`` predicts the later frames one at a time). Collapse
     diagnostics and the online probe then use the pooled context features.
 
     An online linear probe on detached pooled features of the first global view (its context) tracks ``probe/acc``;
@@ -46,6 +47,7 @@ class JEPAPretrainer(pl.LightningModule):
         warmup_steps: int = 100,
         final_lr_ratio: float = 0.0,
         diagnostics_every: int = 25,
+        rollout: bool = False,
         run_config: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
@@ -93,7 +95,8 @@ class JEPAPretrainer(pl.LightningModule):
             )
         inputs = batch["views"]["global"][0]
         target_tokens = self.regularizer.target_tokens(inputs)
-        pred_loss, context = masked_prediction_loss(self.encoder, self.predictor, inputs, target_tokens, batch["masks"])
+        loss_fn = rollout_prediction_loss if self.hparams.rollout else masked_prediction_loss
+        pred_loss, context = loss_fn(self.encoder, self.predictor, inputs, target_tokens, batch["masks"])
         features = self.encoder.pool(context)
         return pred_loss, self.regularizer(features[None], step=self.global_step), features, features
 

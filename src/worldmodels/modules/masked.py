@@ -44,3 +44,39 @@ def masked_prediction_loss(
         losses.append(F.smooth_l1_loss(predictions, gather_tokens(targets.repeat(groups, 1, 1), target_indices)))
         first_context = context if first_context is None else first_context
     return torch.stack(losses).mean(), first_context
+
+
+def rollout_prediction_loss(
+    encoder: nn.Module, predictor: nn.Module, inputs: torch.Tensor, target_tokens: torch.Tensor, masks: list[dict[str, torch.Tensor]]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Future prediction rolled out one token frame at a time (V-JEPA 2-AC's rollout loss), for clip masks whose
+    target is the later frames (``masker=future``).
+
+    For each mask set {"context": (B, K), "target": (B, 1, M)} the encoder sees the context frames; the predictor
+    predicts the first target frame's tokens from the layer-normed context, then the next frame's from the context and
+    its own previous predictions (appended as context at their grid indices, gradients kept), and so on: a smooth-L1
+    term per predicted frame against the target encoder's layer-normed tokens, averaged over frames and mask sets.
+    Context tokens are layer-normed too, so fed-back predictions and encoded frames live in the same space.
+
+    Returns the loss and the context tokens of the first mask set (B, K, D).
+    """
+    frame_tokens = getattr(predictor, "frame_tokens", None)
+    if frame_tokens is None or predictor.num_positions == frame_tokens:
+        raise ValueError(f"the rollout loss predicts clips frame by frame: {type(predictor).__name__} needs a clip token grid (predictor.num_frames > 1)")
+    targets = F.layer_norm(target_tokens, target_tokens.shape[-1:])
+    losses, first_context = [], None
+    for mask in masks:
+        context_indices, target_indices = mask["context"], mask["target"]
+        if target_indices.shape[1] != 1:
+            raise ValueError(f"the rollout loss needs one target group per mask set (masker=future), got {target_indices.shape[1]}")
+        target_indices = target_indices[:, 0]
+        context = encoder(inputs, keep=context_indices)
+        tokens, indices = F.layer_norm(context, context.shape[-1:]), context_indices
+        target_frames = target_indices // frame_tokens
+        for frame in torch.unique(target_frames[0]):
+            step = target_indices[:, target_frames[0] == frame]  # (B, frame_tokens): this frame's targets
+            predictions = predictor(tokens, indices, step)
+            losses.append(F.smooth_l1_loss(predictions, gather_tokens(targets, step)))
+            tokens, indices = torch.cat([tokens, predictions], dim=1), torch.cat([indices, step], dim=1)
+        first_context = context if first_context is None else first_context
+    return torch.stack(losses).mean(), first_context
