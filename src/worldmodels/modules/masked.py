@@ -9,6 +9,21 @@ from torch import nn
 from worldmodels.encoders.tokens import gather_tokens
 
 
+def check_token_grids(predictor: nn.Module, masks: list[dict[str, torch.Tensor]], num_tokens: int) -> None:
+    """Clear errors when the predictor's grid or the masker's indices do not match the encoder's ``num_tokens``."""
+    if predictor.num_positions != num_tokens:
+        raise ValueError(
+            f"the predictor's token grid has {predictor.num_positions} positions but the encoder made {num_tokens} tokens: "
+            "set the predictor's (and the masker's) input_size and patch_size to the encoder's input"
+        )
+    largest = int(torch.stack([index.max() for mask in masks for index in mask.values()]).max())
+    if largest >= num_tokens:
+        raise ValueError(
+            f"the masker's token indices reach {largest} but the encoder made {num_tokens} tokens: "
+            "set the masker's input_size and patch_size to the encoder's input"
+        )
+
+
 def masked_prediction_loss(
     encoder: nn.Module, predictor: nn.Module, inputs: torch.Tensor, target_tokens: torch.Tensor, masks: list[dict[str, torch.Tensor]]
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -21,18 +36,7 @@ def masked_prediction_loss(
 
     Returns the loss and the context tokens of the first mask set (B, K, D), for the probe and diagnostics.
     """
-    num_tokens = target_tokens.shape[1]
-    if predictor.num_positions != num_tokens:
-        raise ValueError(
-            f"the predictor's token grid has {predictor.num_positions} positions but the encoder made {num_tokens} tokens: "
-            "set the predictor's (and the masker's) input_size and patch_size to the encoder's input"
-        )
-    largest = int(torch.stack([index.max() for mask in masks for index in mask.values()]).max())
-    if largest >= num_tokens:
-        raise ValueError(
-            f"the masker's token indices reach {largest} but the encoder made {num_tokens} tokens: "
-            "set the masker's input_size and patch_size to the encoder's input"
-        )
+    check_token_grids(predictor, masks, target_tokens.shape[1])
     targets = F.layer_norm(target_tokens, target_tokens.shape[-1:])
     losses, first_context = [], None
     for mask in masks:
@@ -63,6 +67,7 @@ def rollout_prediction_loss(
     frame_tokens = getattr(predictor, "frame_tokens", None)
     if frame_tokens is None or predictor.num_positions == frame_tokens:
         raise ValueError(f"the rollout loss predicts clips frame by frame: {type(predictor).__name__} needs a clip token grid (predictor.num_frames > 1)")
+    check_token_grids(predictor, masks, target_tokens.shape[1])
     targets = F.layer_norm(target_tokens, target_tokens.shape[-1:])
     losses, first_context = [], None
     for mask in masks:
