@@ -41,7 +41,8 @@ def test_every_option_composes(group: str, option: str) -> None:
 
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "planner"])
 def test_every_planner_instantiates_and_plans(option: str) -> None:
-    planner = instantiate(compose_with(f"planner={option}", "planner.horizon=3", "planner.samples=40").planner)
+    budget = "planner.low" if option == "hierarchical" else "planner"  # the hierarchical planner's budget is its low level's
+    planner = instantiate(compose_with(f"planner={option}", f"{budget}.horizon=3", f"{budget}.samples=40").planner)
     plan = planner.plan(lambda actions: actions.square().sum(dim=(-1, -2)), planner.initial_mean(2, 2))
     assert plan.shape == (2, 3, 2) and plan.abs().max() <= planner.action_high.max()
 

@@ -83,3 +83,21 @@ def test_rerunning_the_saved_config_reproduces_the_metrics(tmp_path: Path, fake_
     original, rerun = (json.loads((d / "results.json").read_text()) for d in (run_dir, tmp_path / "rerun"))
     assert rerun["final_metrics"] == original["final_metrics"]
     assert rerun["frozen_probe"]["trained"]["accuracy"] == original["frozen_probe"]["trained"]["accuracy"]
+
+
+@pytest.mark.slow
+def test_named_sweep_runs_its_grid_shares_baselines_and_summarizes_several_metrics(tmp_path: Path, fake_fmnist: Path) -> None:
+    """A slice of sweep=fmnist_families (sweeps on the command line replace the config's grid for their keys)."""
+    out = train_py("-m", "sweep=fmnist_families", "debug=fdr", f"data.root={fake_fmnist}", "callbacks.progress_bar=null",
+                   "experiment=fmnist_sigreg,fmnist_ema", "encoder=convnet", "seed=0", "encoder.widths=[8,16]", "evaluate.extra_probes.attentive.epochs=1", cwd=tmp_path)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    root = tmp_path / "outputs" / "fmnist_families"
+    results = [json.loads(p.read_text()) for p in sorted(root.rglob("results.json"))]
+    assert [r["experiment"] for r in results] == ["fmnist_families"] * 2
+    assert all(r["extra_probes"]["attentive"]["trained"]["train_samples"] == 512 for r in results)  # debug=fdr's 512 < 10k
+    assert results[0]["frozen_probe"]["random_init"] == results[1]["frozen_probe"]["random_init"]
+    assert len(list((root / "random_init").iterdir())) == 1  # one encoder, one seed: one baseline for both regularizers
+    written = summarize(root / "multiruns", metric=["linear=frozen_probe.trained.accuracy", "attentive=extra_probes.attentive.trained.accuracy"])
+    table = written["markdown"].read_text()
+    assert "| experiment | seeds | linear (mean ± std) | attentive (mean ± std) | failed |" in table
+    assert "| fmnist_ema | 1 |" in table and "| fmnist_sigreg | 1 |" in table

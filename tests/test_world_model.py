@@ -79,6 +79,10 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     (tmp_path / "plan").mkdir()
     replanned = plan(plan_cfg, tmp_path / "plan")
     assert replanned["episodes"] == 3 and (tmp_path / "plan" / "results.json").is_file()
+    hierarchical_cfg = compose_cfg("plan", tmp_path / "hier", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "planner=hierarchical",
+                                   "planner.low.samples=16", "planner.low.horizon=4", "planner.search.max_depth=3")  # fmt: skip
+    (tmp_path / "hier").mkdir()
+    assert plan(hierarchical_cfg, tmp_path / "hier")["episodes"] == 3 and (tmp_path / "hier" / "trajectories.png").is_file()
     wrong_env = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", "env=wall")
     with pytest.raises(ValueError, match="trained on env 'two_rooms'"):
         plan(wrong_env, tmp_path / "plan")

@@ -2,12 +2,15 @@
 
 The oracle's latent is the blob's centroid / 10 and its rollout is the true Two Rooms dynamics with the episode's
 walls, so failures come from the planner and the energy (latent L2 to the goal), not from learning. With
+``hierarchical=true`` the planner is wrapped in ``SubgoalPlanner`` (graph search over the true dynamics for subgoals;
+``macro_steps``, ``directions``, ``max_depth``, ``merge``, ``subgoal_ahead``). With
 ``door_weight=w`` > 0 the latent gets a third, wall-aware coordinate w · side · |p − door centre| / 10 (side = ±1 by
 room): across the wall the energy then grows with the way through the door. Planner options: ``init_std``,
 ``min_std``, ``beta`` (iCEM noise colour), ``elites``. Examples:
 
     python experiments/two_rooms/oracle_planning.py planner=icem horizon=25 action_repeat=4 samples=256 iterations=4 steps=all execute_steps=4 episodes=20
     python experiments/two_rooms/oracle_planning.py horizon=50 action_repeat=2 execute_steps=2 init_std=0.1 iterations=6 door_weight=3 episodes=40
+    python experiments/two_rooms/oracle_planning.py hierarchical=true horizon=10 action_repeat=1 execute_steps=2 init_std=0.3 episodes=100
 """
 
 from __future__ import annotations
@@ -19,12 +22,25 @@ import time
 import torch
 
 from worldmodels.envs import RoomsBatch, RoomsWorld
-from worldmodels.planning import CEMPlanner, ICEMPlanner, LatentGoalEnergy, LatentMPC, MPPIPlanner, evaluate_planning
+from worldmodels.planning import (
+    CEMPlanner,
+    ICEMPlanner,
+    LatentGoalEnergy,
+    LatentGraphSearch,
+    LatentMPC,
+    MPPIPlanner,
+    SubgoalPlanner,
+    evaluate_planning,
+)
 
 
 class OraclePositionModel:
-    """encode: observations (B, 2, S, S) -> centroid of the dot channel / 10 (B, 2), plus the wall-aware coordinate
-    when ``door_weight`` > 0 (B, 3); rollout: the true dynamics from the position in the first two coordinates."""
+    """encode: observations (B, 2, S, S) -> centroid of the dot channel / 10, plus the wall-aware coordinate when
+    ``door_weight`` > 0, plus the layout (wall x, door y) times ``LAYOUT_SCALE`` (B, 4 or 5); rollout: the true dynamics
+    of the layout carried in the latent (so any batch of latents rolls out, as the hierarchical planner's search needs).
+    The layout coordinates are equal for a state and its goal and too small to change distances."""
+
+    LAYOUT_SCALE = 1e-4
 
     def __init__(self, world: RoomsWorld, door_weight: float = 0.0) -> None:
         self.world = world
@@ -32,12 +48,13 @@ class OraclePositionModel:
         self.rooms: RoomsBatch | None = None
 
     def latent(self, pos: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor) -> torch.Tensor:
-        """Positions (N, 2) in pixels and layouts (N,) -> latents (N, 2 or 3)."""
+        """Positions (N, 2) in pixels and layouts (N,) -> latents (N, 4 or 5)."""
+        layout = torch.stack([wall_x, door_y], dim=-1).float() * self.LAYOUT_SCALE
         if not self.door_weight:
-            return pos / 10
+            return torch.cat([pos / 10, layout], dim=-1)
         offset = pos - torch.stack([wall_x, door_y], dim=-1)
         door = self.door_weight * torch.sign(offset[:, :1]) * offset.norm(dim=-1, keepdim=True)
-        return torch.cat([pos, door], dim=-1) / 10
+        return torch.cat([pos / 10, door / 10, layout], dim=-1)
 
     def encode(self, obs: torch.Tensor) -> torch.Tensor:
         dot = obs[:, 0].float()
@@ -47,9 +64,8 @@ class OraclePositionModel:
         return self.latent(pos, self.rooms.wall_x, self.rooms.door_y)
 
     def rollout(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-        """latent (B·S, D) for B episodes × S candidates, actions (B·S, H, 2) -> (B·S, H, D)."""
-        repeats = len(latent) // len(self.rooms.pos)
-        wall_x, door_y = self.rooms.wall_x.repeat_interleave(repeats), self.rooms.door_y.repeat_interleave(repeats)
+        """latent (N, D), actions (N, H, 2) -> (N, H, D)."""
+        wall_x, door_y = (latent[:, -2:] / self.LAYOUT_SCALE).round().unbind(-1)
         pos, out = latent[:, :2] * 10, []
         for t in range(actions.shape[1]):
             pos = self.world.geometry.move(pos, actions[:, t], wall_x, door_y)
@@ -72,6 +88,10 @@ def main(args: dict[str, str]) -> dict:
     options = {key: float(args[key]) for key in ("init_std", "min_std", "beta", "temperature") if key in args}
     elites = int(args.get("elites", max(8, samples // 16)))
     planner = planners[args.get("planner", "icem")](horizon=horizon, samples=samples, iterations=iterations, elites=elites, max_action=2.45, **options)
+    if args.get("hierarchical") == "true":
+        search = LatentGraphSearch(macro_steps=int(args.get("macro_steps", 4)), directions=int(args.get("directions", 8)),
+                                   max_depth=int(args.get("max_depth", 40)), merge=float(args.get("merge", 0.5)))  # fmt: skip
+        planner = SubgoalPlanner(planner, search, subgoal_ahead=int(args.get("subgoal_ahead", 2)))
     mpc = LatentMPC(oracle, planner, LatentGoalEnergy("l2", args.get("steps", "all")), action_dim=2,
                     execute_steps=int(args.get("execute_steps", 4)), action_repeat=int(args.get("action_repeat", 4)))  # fmt: skip
     episodes_count = int(args.get("episodes", 20))

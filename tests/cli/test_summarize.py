@@ -79,3 +79,13 @@ def test_helpers() -> None:
 def test_empty_dir_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no job dir"):
         summarize(tmp_path)
+
+
+def test_several_labelled_metrics_make_columns_and_panels(sweep: Path) -> None:
+    main([str(sweep), "--metric", "linear=frozen_probe.trained.accuracy", "--metric", "online=final_metrics.val/probe_acc"])
+    table = (sweep / "summary.md").read_text()
+    assert "| regularizer | seeds | linear (mean ± std) | online (mean ± std) | failed |" in table
+    assert "| vicreg | 3 | 0.7200 ± 0.0200 | 0.3600 ± 0.0100 | 0 |" in table
+    rows = {r["regularizer"]: r for r in csv.DictReader(open(sweep / "summary.csv"))}
+    assert float(rows["sigreg"]["online_mean"]) == pytest.approx(0.405)
+    assert rows["vicreg"]["linear_per_seed"] == "0:0.7;1:0.74;2:0.72"

@@ -19,6 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 from worldmodels.cli.probe_features import evaluate_saved_features
 from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.evaluation import (
+    LOADER_KEYS,
     cached_features,
     describe_encoder,
     extract_features,
@@ -28,8 +29,6 @@ from worldmodels.evaluation import (
     wants_tokens,
 )
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
-
-LOADER_KEYS = ("batch_size", "eval_batch_size", "num_workers")  # data keys that do not change the features
 
 
 def resolve_group(group: str, chosen: DictConfig | None, saved: DictConfig | None) -> DictConfig:

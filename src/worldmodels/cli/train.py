@@ -15,7 +15,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from worldmodels.cli.world_model import run_world_model
-from worldmodels.evaluation import frozen_probe_accuracy
+from worldmodels.evaluation import LOADER_KEYS, cached_json, config_digest, frozen_probe_reports
 from worldmodels.loggers import finish
 from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
 from worldmodels.runs.distributed import is_rank_zero
@@ -36,6 +36,9 @@ def _new_uid() -> str:
 # directory, because Hydra copies the launcher's config cache into each job's config.
 if not OmegaConf.has_resolver("uid"):
     OmegaConf.register_new_resolver("uid", _new_uid, use_cache=True)
+
+
+MAIN_PROBE = "probe"  # the name of cfg.probe among the probes frozen_evaluation fits
 
 
 def build_encoder(cfg: DictConfig) -> Any:
@@ -63,6 +66,32 @@ def build_pretrainer(cfg: DictConfig, num_classes: int) -> pl.LightningModule:
         num_classes=num_classes,
         run_config=OmegaConf.to_container(cfg, resolve=True),
     )
+
+
+def frozen_evaluation(cfg: DictConfig, encoder: Any, datamodule: Any) -> dict[str, dict[str, Any]]:
+    """Probe reports {"trained": {name: report}, "random_init": {name: report}} of ``cfg.probe`` (named
+    ``MAIN_PROBE``) and of every ``cfg.evaluate.extra_probes``, on ``encoder`` and on the same encoder with its seeded
+    untrained weights (cached in ``evaluate.random_init_cache`` when set: sweep jobs that share encoder, data, probes
+    and seed share it), as ``cfg.evaluate`` asks."""
+    probes = {MAIN_PROBE: cfg.probe, **(cfg.evaluate.get("extra_probes") or {})}
+    train_images = cfg.evaluate.get("probe_train_images")
+    reports = {}
+    if cfg.evaluate.frozen_probe:
+        reports["trained"] = frozen_probe_reports(encoder, datamodule, probes, cfg.seed, train_images)
+    if cfg.evaluate.random_init_baseline:
+        key = {
+            "encoder": OmegaConf.to_container(cfg.encoder, resolve=True),
+            "data": {k: v for k, v in OmegaConf.to_container(cfg.data, resolve=True).items() if k not in LOADER_KEYS},
+            "probes": OmegaConf.to_container(OmegaConf.create(dict(probes)), resolve=True),
+            "seed": cfg.seed,
+            "train_images": train_images,
+        }
+        cache_dir = cfg.evaluate.get("random_init_cache")
+        path = Path(cache_dir) / f"random_init.{config_digest(key)}.json" if cache_dir else None
+        reports["random_init"] = cached_json(
+            path, lambda: frozen_probe_reports(build_encoder(cfg), datamodule, probes, cfg.seed, train_images)
+        )
+    return reports
 
 
 def run_training(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[str, Any]:
@@ -97,13 +126,11 @@ def run_pretraining(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dic
         finish(loggers)
     train_seconds = time.perf_counter() - start
 
-    frozen: dict[str, Any] = {}
     if not trainer.is_global_zero:  # the other DDP ranks stop here: rank 0 probes the (identical) weights
-        return {"frozen_probe": frozen, "final_metrics": {}, "global_rank": trainer.global_rank}
-    if cfg.evaluate.frozen_probe:
-        frozen["trained"] = frozen_probe_accuracy(model.encoder, datamodule, cfg.probe, cfg.seed)
-    if cfg.evaluate.random_init_baseline:
-        frozen["random_init"] = frozen_probe_accuracy(build_encoder(cfg), datamodule, cfg.probe, cfg.seed)
+        return {"frozen_probe": {}, "final_metrics": {}, "global_rank": trainer.global_rank}
+    reports = frozen_evaluation(cfg, model.encoder, datamodule)
+    frozen = {kind: by_probe[MAIN_PROBE] for kind, by_probe in reports.items()}
+    extra = {name: {kind: by_probe[name] for kind, by_probe in reports.items()} for name in cfg.evaluate.get("extra_probes") or {}}
 
     results = {
         "experiment": cfg.name,
@@ -116,6 +143,7 @@ def run_pretraining(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dic
         "train_time_s": round(train_seconds, 1),
         "wall_time_s": round(time.perf_counter() - start, 1),
         "frozen_probe": frozen,
+        **({"extra_probes": extra} if extra else {}),
         "final_metrics": {k: float(v) for k, v in trainer.callback_metrics.items() if v.numel() == 1},
         "checkpoints": {"last": getattr(trainer.checkpoint_callback, "last_model_path", None), "best": getattr(trainer.checkpoint_callback, "best_model_path", None)},
     }

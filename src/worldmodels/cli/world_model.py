@@ -49,9 +49,9 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, 
     torch.manual_seed(cfg.seed)
     controller = build_controller(cfg, model, world)
     results, record = evaluate_planning(controller, world, **OmegaConf.to_container(cfg.protocol, resolve=True))
-    plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius)
     probe = getattr(model, "position_probe", None)
     decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None
+    plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius, decode=decode)
     episode_gif(record, run_dir / "episode.gif", decode)
     return results
 

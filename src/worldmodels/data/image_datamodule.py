@@ -6,7 +6,7 @@ from typing import Any
 
 import pytorch_lightning as pl
 import torch
-from torch.utils.data import DataLoader, Dataset, default_collate
+from torch.utils.data import DataLoader, Dataset, Subset, default_collate
 
 from worldmodels.data.augment import MultiViewAugment
 from worldmodels.data.resumable_sampler import ResumableRandomSampler
@@ -76,11 +76,11 @@ class ImageDataModule(pl.LightningDataModule):
             batch.update(self.masker(images.shape[0]))
         return batch
 
-    def _loader(self, split: str, batch_size: int, shuffle: bool, drop_last: bool) -> DataLoader:
+    def _loader(self, dataset: Dataset, batch_size: int, shuffle: bool, drop_last: bool) -> DataLoader:
         return DataLoader(
-            self.splits[split],
+            dataset,
             batch_size=batch_size,
-            sampler=self._shuffling_sampler(self.splits[split]) if shuffle else None,
+            sampler=self._shuffling_sampler(dataset) if shuffle else None,
             drop_last=drop_last,
             num_workers=self.num_workers,
             collate_fn=self._collate,
@@ -97,15 +97,19 @@ class ImageDataModule(pl.LightningDataModule):
         return self.train_sampler
 
     def train_dataloader(self) -> DataLoader:
-        return self._loader("train", self.batch_size, shuffle=True, drop_last=True)
+        return self._loader(self.splits["train"], self.batch_size, shuffle=True, drop_last=True)
 
     def val_dataloader(self) -> DataLoader:
-        return self._loader("test", self.eval_batch_size, shuffle=False, drop_last=False)
+        return self._loader(self.splits["test"], self.eval_batch_size, shuffle=False, drop_last=False)
 
-    def feature_dataloaders(self) -> dict[str, DataLoader]:
-        """Unshuffled, unaugmented loaders of both splits for frozen-feature evaluation."""
+    def feature_dataloaders(self, train_images: int | None = None) -> dict[str, DataLoader]:
+        """Unshuffled, unaugmented loaders of both splits for frozen-feature evaluation; the train split's first
+        ``train_images`` items only, when given."""
         self.setup()
-        return {split: self._loader(split, self.eval_batch_size, shuffle=False, drop_last=False) for split in SPLITS}
+        datasets = dict(self.splits)
+        if train_images is not None:
+            datasets["train"] = Subset(datasets["train"], range(min(train_images, len(datasets["train"]))))
+        return {split: self._loader(datasets[split], self.eval_batch_size, shuffle=False, drop_last=False) for split in SPLITS}
 
     def preprocess(self, images: torch.Tensor) -> torch.Tensor:
         """uint8 images (B, C, H, W) -> normalised float (the encoder's input at evaluation)."""

@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 Split = tuple[torch.Tensor, torch.Tensor]
+LOADER_KEYS = ("batch_size", "eval_batch_size", "num_workers")  # data config keys that do not change the features
 
 
 def feature_cache_path(cache_dir: Path, checkpoint: Path, split: str, tokens: bool, fingerprint: dict[str, Any]) -> Path:
@@ -21,8 +22,7 @@ def feature_cache_path(cache_dir: Path, checkpoint: Path, split: str, tokens: bo
     features: encoder and data configs), so a rewritten checkpoint or other data never reads stale features.
     """
     stat = checkpoint.stat()
-    key = {"checkpoint": str(checkpoint.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, **fingerprint}
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    digest = config_digest({"checkpoint": str(checkpoint.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, **fingerprint})
     return cache_dir / f"{checkpoint.stem}.{split}.{'tokens' if tokens else 'pooled'}.{digest}.pt"
 
 
@@ -41,3 +41,22 @@ def cached_features(path: Path, extract: Callable[[], Split]) -> tuple[Split, bo
     torch.save({"features": features, "labels": labels}, partial)
     partial.replace(path)
     return (features, labels), False
+
+
+def config_digest(key: dict[str, Any]) -> str:
+    """A short stable digest of a JSON-able ``key`` (configs as plain containers)."""
+    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def cached_json(path: Path | None, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The dict saved at ``path``, or ``compute()`` saved there (written under a temporary name, then renamed);
+    ``path=None`` computes without caching."""
+    if path is not None and path.is_file():
+        return json.loads(path.read_text())
+    value = compute()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(value, indent=2))
+        partial.replace(path)
+    return value

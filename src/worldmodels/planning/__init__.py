@@ -4,9 +4,11 @@ from worldmodels.planning.base import CostFn, Planner
 from worldmodels.planning.cem import CEMPlanner, MPPIPlanner
 from worldmodels.planning.evaluate import EpisodeRecord, evaluate_planning, wilson_interval
 from worldmodels.planning.gradient import GradientPlanner
+from worldmodels.planning.hierarchical import SubgoalPlanner
 from worldmodels.planning.icem import ICEMPlanner
+from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
 from worldmodels.planning.mpc import LatentMPC
 from worldmodels.planning.objective import LatentGoalEnergy
 
-__all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "ICEMPlanner", "LatentGoalEnergy", "LatentMPC", "MPPIPlanner",
-           "Planner", "evaluate_planning", "wilson_interval"]  # fmt: skip
+__all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
+           "LatentPath", "MPPIPlanner", "Planner", "SubgoalPlanner", "evaluate_planning", "wilson_interval"]  # fmt: skip

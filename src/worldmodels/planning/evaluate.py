@@ -9,17 +9,20 @@ from typing import Any
 
 import torch
 
+from worldmodels.planning.hierarchical import SubgoalPlanner
 from worldmodels.planning.mpc import LatentMPC
 
 
 @dataclass
 class EpisodeRecord:
-    """What an evaluation keeps for plots: positions (B, T + 1, 2), goals (B, 2), layouts, predicted paths of episode 0."""
+    """What an evaluation keeps for plots: positions (B, T + 1, 2), goals (B, 2), layouts, predicted paths of episode 0,
+    and with a ``SubgoalPlanner`` the subgoal latents of every episode at every re-plan (B, R, D)."""
 
     positions: torch.Tensor
     goals: torch.Tensor
     walls: torch.Tensor
     predicted_latents: list[torch.Tensor] = field(default_factory=list)
+    subgoals: torch.Tensor | None = None
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -44,12 +47,14 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
     generator = torch.Generator().manual_seed(seed)
     distances, positions, goals, walls, plan_seconds, plan_calls = [], [], [], [], 0.0, 0
     predicted: list[torch.Tensor] = []
+    subgoals: list[torch.Tensor] = []
     for begin in range(0, episodes, episodes_per_batch):
         rooms = world.episodes()
         rooms.reset(min(episodes_per_batch, episodes - begin), generator, different_rooms=different_rooms)
         controller.reset()
         goal_obs = rooms.goal_observation()
         path = [rooms.pos.clone()]
+        batch_subgoals = []
         steps = 0
         while steps < max_steps:
             start = time.perf_counter()
@@ -58,6 +63,8 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
             plan_calls += 1
             if record_predictions and begin == 0:
                 predicted.append(controller.last_rollout[0].clone())
+            if isinstance(controller.planner, SubgoalPlanner):
+                batch_subgoals.append(controller.planner.last_subgoals.clone())
             for k in range(min(actions.shape[1], max_steps - steps)):
                 rooms.step(actions[:, k])
                 path.append(rooms.pos.clone())
@@ -66,6 +73,8 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         positions.append(torch.stack(path, dim=1))
         goals.append(rooms.goal.clone())
         walls.append(rooms.walls.clone())
+        if batch_subgoals:
+            subgoals.append(torch.stack(batch_subgoals, dim=1))
     final = torch.cat(distances)
     successes = int((final < success_radius).sum())
     low, high = wilson_interval(successes, episodes)
@@ -85,4 +94,5 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         "seconds_per_replan_per_episode": per_call / min(episodes_per_batch, episodes),
         "total_planning_seconds": plan_seconds,
     }
-    return results, EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted)
+    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted, torch.cat(subgoals) if subgoals else None)
+    return results, record

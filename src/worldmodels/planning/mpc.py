@@ -7,6 +7,7 @@ from typing import Any
 import torch
 
 from worldmodels.planning.base import Planner
+from worldmodels.planning.hierarchical import SubgoalPlanner
 from worldmodels.planning.objective import LatentGoalEnergy
 
 
@@ -53,7 +54,14 @@ class LatentMPC:
         return cost
 
     def act(self, obs: torch.Tensor, goal_obs: torch.Tensor) -> torch.Tensor:
-        latent, goal = self.encode(obs), self.encode(goal_obs)
+        """Observations and goal images (B, C, H, W) -> the next ``execute_steps`` actions (B, k, A)."""
+        return self.act_latent(self.encode(obs), self.encode(goal_obs))
+
+    def act_latent(self, latent: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
+        """Current and goal latents (B, D) -> the next ``execute_steps`` actions (B, k, A); a ``SubgoalPlanner``
+        first replaces the goals by its subgoals."""
+        if isinstance(self.planner, SubgoalPlanner):
+            goal = self.planner.subgoals(self.world_model, latent, goal, self.action_dim)
         batch = latent.shape[0]
         if self.plan is None or not self.warm_start or self.plan.shape[0] != batch:
             init = self.planner.initial_mean(batch, self.action_dim)

@@ -16,8 +16,10 @@ from PIL import Image  # noqa: E402
 from worldmodels.planning.evaluate import EpisodeRecord  # noqa: E402
 
 
-def plot_trajectories(record: EpisodeRecord, path: str | Path, success_radius: float, num_episodes: int = 8) -> None:
-    """A grid of episodes: walls, the executed path (start o, end x) and the goal with its success circle."""
+def plot_trajectories(record: EpisodeRecord, path: str | Path, success_radius: float, num_episodes: int = 8,
+                      decode: Callable[[torch.Tensor], torch.Tensor] | None = None) -> None:  # fmt: skip
+    """A grid of episodes: walls, the executed path (start o, end x), the goal with its success circle and, when the
+    record has subgoals and ``decode`` maps latents (N, D) to positions (N, 2), the subgoals chosen along the way."""
     count = min(num_episodes, len(record.positions))
     cols = min(4, count)
     rows = -(-count // cols)
@@ -32,6 +34,9 @@ def plot_trajectories(record: EpisodeRecord, path: str | Path, success_radius: f
         ax.plot(xy[:, 0], xy[:, 1], "-", color="tab:blue", lw=1)
         ax.plot(*xy[0], "o", color="tab:blue")
         ax.plot(*xy[-1], "x", color="tab:red")
+        if record.subgoals is not None and decode is not None:
+            sub = decode(record.subgoals[i]).numpy()
+            ax.plot(sub[:, 0], sub[:, 1], ".", color="tab:orange", ms=3, label="subgoals")
         ax.add_patch(plt.Circle(tuple(record.goals[i].numpy()), success_radius, color="tab:green", fill=False))
         ax.set_title(f"ep {i}: {'success' if final < success_radius else 'fail'} ({final:.1f} px)", fontsize=9)
     fig.tight_layout()

@@ -17,23 +17,29 @@ class DynamicsRegularizer(nn.Module):
     latent must spread the moving state; with the smoothness term this yields slow features, whose
     distances follow the walls (Laplacian-eigenmap-like). Smoothness is the per-dimension mean of (z_{t+1} − z_t)²
     (EB-JEPA's temporal term); the inverse-dynamics MLP g
-    predicts the action between consecutive latents so actions stay decodable. Latents (B, T, D), actions
-    (B, T − 1, A).
+    predicts the action between consecutive latents so actions stay decodable. With ``frame_dims`` = k the frame
+    regularizer sees only the first k latent dimensions; the others are shaped by prediction alone, which leaves
+    them free to carry what is constant along a trajectory (where the walls and the door are) when the dynamics need
+    it. Latents (B, T, D), actions (B, T − 1, A).
     """
 
     def __init__(self, frame: Regularizer, latent_dim: int, action_dim: int, temporal_weight: float = 0.0,
-                 inverse_dynamics_weight: float = 0.0, hidden_dim: int = 128, within_trajectory: bool = False) -> None:  # fmt: skip
+                 inverse_dynamics_weight: float = 0.0, hidden_dim: int = 128, within_trajectory: bool = False,
+                 frame_dims: int | None = None) -> None:  # fmt: skip
         super().__init__()
-        self.frame = frame
+        if frame_dims is not None and not 0 < frame_dims <= latent_dim:
+            raise ValueError(f"frame_dims={frame_dims} must be in [1, latent_dim={latent_dim}] (or null: all dimensions)")
+        self.frame, self.frame_dims = frame, frame_dims
         self.within_trajectory = within_trajectory
         self.temporal_weight, self.inverse_dynamics_weight = temporal_weight, inverse_dynamics_weight
         self.inverse_dynamics = nn.Sequential(nn.Linear(2 * latent_dim, hidden_dim), nn.GELU(), nn.Linear(hidden_dim, action_dim)) if inverse_dynamics_weight else None
 
     def forward(self, latents: torch.Tensor, actions: torch.Tensor, step: int) -> dict[str, torch.Tensor]:
+        framed = latents[..., : self.frame_dims]
         if self.within_trajectory:
-            out = self.frame((latents - latents.mean(dim=1, keepdim=True)).flatten(0, 1)[None], step=step)
+            out = self.frame((framed - framed.mean(dim=1, keepdim=True)).flatten(0, 1)[None], step=step)
         else:
-            out = self.frame(latents.transpose(0, 1), step=step)
+            out = self.frame(framed.transpose(0, 1), step=step)
         loss = out["loss"]
         terms = {f"frame_{k}": v for k, v in out.items() if k != "loss"}
         if self.temporal_weight:

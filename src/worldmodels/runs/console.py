@@ -27,6 +27,9 @@ def print_summary(results: dict[str, Any]) -> None:
         table.add_row(key, str(results.get(key)))
     for name, value in results.get("frozen_probe", {}).items():
         table.add_row(f"frozen {name} probe acc", f"{value['accuracy']:.4f}")
+    for probe, by_kind in (results.get("extra_probes") or {}).items():
+        for name, value in by_kind.items():
+            table.add_row(f"{probe} probe, {name} acc", f"{value['accuracy']:.4f}")
     planning = results.get("planning") or {}
     for key in ("success_rate", "success_ci95", "mean_final_distance", "seconds_per_replan_per_episode"):
         if key in planning:

@@ -19,8 +19,19 @@ def _as_number(text: str) -> float | None:
         return None
 
 
-def plot_sweep(keys: list[str], settings: list[Setting], metric: str, out_png: Path) -> Path:
-    """Error bars of ``metric`` vs ``keys[0]`` (numeric axis when every value is a number); returns ``out_png``."""
+def plot_sweep(keys: list[str], columns: dict[str, list[Setting]], out_png: Path) -> Path:
+    """One panel per metric ({label: settings}): error bars of its mean ± std vs ``keys[0]`` (numeric axis when every
+    value is a number), one line per value of the other keys; returns ``out_png``."""
+    fig, axes = plt.subplots(1, len(columns), figsize=(6 * len(columns), 4), squeeze=False)
+    for axis, (label, settings) in zip(axes[0], columns.items(), strict=True):
+        _panel(axis, keys, settings, label)
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=110)
+    plt.close(fig)
+    return out_png
+
+
+def _panel(axis: plt.Axes, keys: list[str], settings: list[Setting], metric: str) -> None:
     x_key = keys[0] if keys else None
     x_values = [s.values[x_key] if x_key else "all jobs" for s in settings]
     numbers = [_as_number(v) for v in x_values]
@@ -30,8 +41,6 @@ def plot_sweep(keys: list[str], settings: list[Setting], metric: str, out_png: P
     lines: dict[str, list[Setting]] = {}
     for setting in settings:
         lines.setdefault(", ".join(f"{k}={setting.values[k]}" for k in keys[1:]), []).append(setting)
-
-    fig, axis = plt.subplots(figsize=(6, 4))
     for label, members in lines.items():
         members = sorted(members, key=lambda s: position[id(s)])
         axis.errorbar([position[id(s)] for s in members], [s.mean for s in members], yerr=[s.std for s in members],
@@ -43,7 +52,3 @@ def plot_sweep(keys: list[str], settings: list[Setting], metric: str, out_png: P
     axis.grid(alpha=0.3)
     if len(lines) > 1:
         axis.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out_png, dpi=110)
-    plt.close(fig)
-    return out_png

@@ -1,0 +1,128 @@
+"""High-level planning: breadth-first search over the world model's own k-step transitions in latent space.
+
+From the current latent, every node is expanded by a fixed set of macro-actions (one action held for ``k`` model
+steps); a child that barely moves (pushed into an obstacle) or lands within ``merge`` of a known node is dropped.
+The search floods what the model says is reachable, so its paths follow the obstacles the model has learned (walls,
+doors) instead of the straight line a latent distance suggests. The path to the node nearest the goal gives the
+subgoal latents a low-level planner then chases.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+
+@dataclass
+class LatentPath:
+    """A searched path: node latents from the start (P, D) (``latents[0]`` is the start), its macro-actions (P - 1, A),
+    the number of nodes the search made and the last node's latent distance to the goal."""
+
+    latents: torch.Tensor
+    macros: torch.Tensor
+    nodes: int
+    goal_distance: float
+
+
+def macro_directions(action_dim: int, count: int, seed: int = 0) -> torch.Tensor:
+    """``count`` directions (count, A) with max-norm 1: evenly spaced angles for A = 2, otherwise the 2A axis directions
+    then seeded random directions."""
+    if action_dim == 2:
+        angles = torch.arange(count) * (2 * math.pi / count)
+        directions = torch.stack([angles.cos(), angles.sin()], dim=-1)
+    else:
+        axes = torch.cat([torch.eye(action_dim), -torch.eye(action_dim)])
+        extra = torch.randn(max(count - len(axes), 0), action_dim, generator=torch.Generator().manual_seed(seed))
+        directions = torch.cat([axes, extra])[:count]
+    return directions / directions.abs().amax(-1, keepdim=True)
+
+
+class LatentGraphSearch:
+    """Breadth-first search over macro-action transitions of a world model (``rollout(latent (N, D), actions (N, T, A))``
+    -> (N, T, D)).
+
+    Args:
+        macro_steps: k, model steps one macro-action is held.
+        directions: macro-actions per node (evenly spaced headings for 2-D actions).
+        macro_scale: macro-action magnitude as a fraction of the action box's half-range.
+        max_depth: macro-actions along the longest path searched.
+        max_nodes: the search stops growing past this many nodes.
+        merge: a child within ``merge`` × (median root step) of a known node is the same node.
+        min_move: a child that moved less than ``min_move`` × (median root step) is dropped (blocked).
+    """
+
+    def __init__(self, macro_steps: int = 4, directions: int = 8, macro_scale: float = 1.0, max_depth: int = 40, max_nodes: int = 2000,
+                 merge: float = 0.5, min_move: float = 0.25) -> None:  # fmt: skip
+        self.macro_steps, self.directions, self.macro_scale = macro_steps, directions, macro_scale
+        self.max_depth, self.max_nodes, self.merge, self.min_move = max_depth, max_nodes, merge, min_move
+
+    def macros(self, action_low: torch.Tensor, action_high: torch.Tensor) -> torch.Tensor:
+        """The macro-actions (M, A) within the box [action_low, action_high] ((A,) each)."""
+        centre, half = (action_low + action_high) / 2, (action_high - action_low) / 2
+        return centre + self.macro_scale * half * macro_directions(len(centre), self.directions)
+
+    @torch.no_grad()
+    def search(self, world_model: Any, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor) -> list[LatentPath]:
+        """For every episode, the path (of node latents) from its start to the searched node nearest its goal.
+
+        ``starts`` and ``goals`` are (B, D); every node is expanded by ``macros`` (M, A) (see ``macros``). The B
+        searches advance together, one batched model rollout per depth.
+        """
+        macros = macros.to(starts)
+        held = macros[:, None].expand(-1, self.macro_steps, -1)
+        trees = [_Tree(start) for start in starts]
+        for _ in range(self.max_depth):
+            growing = [tree for tree in trees if tree.frontier and len(tree.latents) < self.max_nodes]
+            if not growing:
+                break
+            parents = torch.cat([tree.latents[tree.frontier] for tree in growing])
+            flat_parents = parents.repeat_interleave(len(macros), 0)
+            children = world_model.rollout(flat_parents, held.repeat(len(parents), 1, 1))[:, -1]
+            moved = (children - flat_parents).norm(dim=-1)
+            begin = 0
+            for tree in growing:
+                end = begin + len(tree.frontier) * len(macros)
+                tree.grow(children[begin:end], moved[begin:end], len(macros), self.merge, self.min_move)
+                begin = end
+        return [tree.path(goal, macros) for tree, goal in zip(trees, goals, strict=True)]
+
+
+class _Tree:
+    """One episode's search: node latents (N, D), each node's parent and macro-action index, the current frontier."""
+
+    def __init__(self, start: torch.Tensor) -> None:
+        self.latents = start[None]
+        self.parents, self.via = [-1], [-1]
+        self.frontier = [0]
+        self.scale: torch.Tensor | None = None
+
+    def grow(self, children: torch.Tensor, moved: torch.Tensor, num_macros: int, merge: float, min_move: float) -> None:
+        """Add the frontier's children (F·M, D) that moved (F·M,) far enough and are new; they become the frontier."""
+        if self.scale is None:
+            self.scale = moved.median().clamp_min(1e-8)  # the length of a free macro-step, from the root's children
+        radius = merge * self.scale
+        candidates = torch.nonzero((moved > min_move * self.scale) & (torch.cdist(children, self.latents).amin(-1) >= radius)).flatten()
+        close = (torch.cdist(children[candidates], children[candidates]) < radius).tolist()
+        kept: list[int] = []
+        for i in range(len(candidates)):
+            if not any(close[i][j] for j in kept):
+                kept.append(i)
+        first = len(self.latents)
+        chosen = candidates[kept].tolist()
+        self.parents += [self.frontier[index // num_macros] for index in chosen]
+        self.via += [index % num_macros for index in chosen]
+        self.latents = torch.cat([self.latents, children[chosen]])
+        self.frontier = list(range(first, len(self.latents)))
+
+    def path(self, goal: torch.Tensor, macros: torch.Tensor) -> LatentPath:
+        """The chain of nodes from the start to the node nearest ``goal`` (D,), with its macro-actions."""
+        distances = (self.latents - goal).norm(dim=-1)
+        chain = [int(distances.argmin())]
+        while self.parents[chain[-1]] != -1:
+            chain.append(self.parents[chain[-1]])
+        chain.reverse()
+        path_macros = macros[[self.via[i] for i in chain[1:]]]
+        return LatentPath(self.latents[chain], path_macros, len(self.latents), float(distances[chain[-1]]))
