@@ -19,8 +19,8 @@ GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir())
 OPTIONS = [(group, path.stem) for group in GROUPS for path in sorted((CONF / group).glob("*.yaml"))]
 
 
-WORLD_MODEL_OPTIONS = {("env", "two_rooms"), ("env", "wall"), ("env", "gym"), ("data", "two_rooms"), ("predictor", "gru"),
-                       ("predictor", "residual_mlp"), ("predictor", "transformer_ac"), ("regularizer", "wm_vcreg"),
+WORLD_MODEL_OPTIONS = {("env", "two_rooms"), ("env", "wall"), ("env", "gym"), ("env", "point_maze"), ("data", "two_rooms"),
+                       ("predictor", "gru"), ("predictor", "residual_mlp"), ("predictor", "transformer_ac"), ("regularizer", "wm_vcreg"),
                        ("regularizer", "wm_sigreg")}  # fmt: skip
 
 

@@ -51,7 +51,8 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, 
     results, record = evaluate_planning(controller, world, **OmegaConf.to_container(cfg.protocol, resolve=True))
     probe = getattr(model, "position_probe", None)
     decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None
-    plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius, decode=decode)
+    pixels_per_unit = getattr(getattr(world, "geometry", None), "pixels_per_unit", 1.0)  # the plot draws in pixels
+    plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius * pixels_per_unit, decode=decode)
     episode_gif(record, run_dir / "episode.gif", decode)
     return results
 

@@ -19,11 +19,18 @@ def _as_number(text: str) -> float | None:
         return None
 
 
+PANELS_PER_ROW = 4  # metric panels side by side before a new row
+
+
 def plot_sweep(keys: list[str], columns: dict[str, list[Setting]], out_png: Path) -> Path:
     """One panel per metric ({label: settings}): error bars of its mean ± std vs ``keys[0]`` (numeric axis when every
     value is a number), one line per value of the other keys; returns ``out_png``."""
-    fig, axes = plt.subplots(1, len(columns), figsize=(6 * len(columns), 4), squeeze=False)
-    for axis, (label, settings) in zip(axes[0], columns.items(), strict=True):
+    cols = min(PANELS_PER_ROW, len(columns))
+    rows = -(-len(columns) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 4 * rows), squeeze=False)
+    for axis in axes.flat[len(columns) :]:
+        axis.axis("off")
+    for axis, (label, settings) in zip(axes.flat, columns.items()):
         _panel(axis, keys, settings, label)
     fig.tight_layout()
     fig.savefig(out_png, dpi=110)
