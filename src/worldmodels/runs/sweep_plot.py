@@ -30,7 +30,7 @@ def plot_sweep(keys: list[str], columns: dict[str, list[Setting]], out_png: Path
     fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 4 * rows), squeeze=False)
     for axis in axes.flat[len(columns) :]:
         axis.axis("off")
-    for axis, (label, settings) in zip(axes.flat, columns.items()):
+    for axis, (label, settings) in zip(axes.flat, columns.items(), strict=False):  # spare axes stay off
         _panel(axis, keys, settings, label)
     fig.tight_layout()
     fig.savefig(out_png, dpi=110)
