@@ -54,3 +54,24 @@ def make_cfg(tmp_path: Path, fake_fmnist: Path) -> Callable[..., DictConfig]:
         return cfg
 
     return _make
+
+
+ComposeCfg = Callable[..., DictConfig]
+
+
+@pytest.fixture
+def compose_cfg() -> ComposeCfg:
+    """``compose_cfg(config, tmp_path, *overrides)``: any top-level config (train, plan, collect) with overrides, its
+    output dir ``tmp_path / "run"`` and no progress bar."""
+
+    def _compose(config: str, tmp_path: Path, *overrides: str) -> DictConfig:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+            cfg = compose(config_name=config, overrides=list(overrides))
+        with open_dict(cfg):
+            cfg.paths.output_dir = str(tmp_path / "run")
+            if "trainer" in cfg:
+                cfg.trainer.enable_progress_bar = False
+                cfg.callbacks.pop("progress_bar", None)
+        return cfg
+
+    return _compose

@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig
 
 from worldmodels.cli.collect import collect
 from worldmodels.cli.plan import plan
-from worldmodels.cli.train import CONFIG_DIR, run_training
+from worldmodels.cli.train import run_training
 from worldmodels.data import DatasetNotFoundError, TrajectoryDataError, TrajectoryDataModule, load_shards
 from worldmodels.envs import RoomsWorld
+
+ComposeCfg = Callable[..., DictConfig]  # the compose_cfg fixture (conftest.py)
 
 TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frames=9", "data.batch_size=8", "+trainer.max_steps=6",
         "trainer.log_every_n_steps=1", "model.rollout_steps=4", "protocol.episodes=3", "protocol.episodes_per_batch=2",
         "protocol.max_steps=6", "planner.samples=16", "planner.elites=4", "planner.iterations=2", "planner.horizon=4"]  # fmt: skip
 
 
-def compose_cfg(config: str, tmp_path: Path, *overrides: str) -> DictConfig:
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = compose(config_name=config, overrides=list(overrides))
-    with open_dict(cfg):
-        cfg.paths.output_dir = str(tmp_path / "run")
-        if "trainer" in cfg:
-            cfg.trainer.enable_progress_bar = False
-            cfg.callbacks.pop("progress_bar", None)
-    return cfg
-
-
-def test_shards_round_trip_and_bad_input(tmp_path: Path) -> None:
+def test_shards_round_trip_and_bad_input(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
     cfg = compose_cfg("collect", tmp_path, f"collect.out_dir={tmp_path / 'data'}", "collect.num_trajectories=5", "collect.trajectory_length=8", "collect.shard_size=2")
     paths = collect(cfg)
     assert len(paths) == 3
@@ -50,7 +41,7 @@ def test_shards_round_trip_and_bad_input(tmp_path: Path) -> None:
         load_shards(tmp_path / "nowhere")
 
 
-def test_datamodule_reads_windows_from_files(tmp_path: Path) -> None:
+def test_datamodule_reads_windows_from_files(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
     collect(compose_cfg("collect", tmp_path, f"collect.out_dir={tmp_path / 'data'}", "collect.num_trajectories=4", "collect.trajectory_length=10"))
     module = TrajectoryDataModule(RoomsWorld(), source="files", path=str(tmp_path / "data"), num_frames=5, batch_size=3, val_fraction=0.25)
     module.setup()
@@ -59,7 +50,7 @@ def test_datamodule_reads_windows_from_files(tmp_path: Path) -> None:
     assert len(module.train_set) == 3 * 7 and len(module.val_set) == 7  # 11 frames -> 7 windows of 5
 
 
-def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path: Path) -> None:
+def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
     cfg = compose_cfg("train", tmp_path, "experiment=two_rooms", "logger=csv", *TINY)
     results = run_training(cfg, tmp_path / "run", [])
     run = tmp_path / "run"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +17,11 @@ import pytest
 import torch
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig
 
 from worldmodels.cli.train import CONFIG_DIR
+
+ComposeCfg = Callable[..., DictConfig]  # the compose_cfg fixture (conftest.py)
 
 os.environ.setdefault("MUJOCO_GL", "egl")  # before mujoco is imported: headless rendering
 
@@ -32,17 +35,6 @@ def world():
     world = PointMazeWorld(collect_chunk=3)
     yield world
     world.close()
-
-
-def compose_cfg(config: str, tmp_path: Path, *overrides: str) -> DictConfig:
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = compose(config_name=config, overrides=list(overrides))
-    with open_dict(cfg):
-        cfg.paths.output_dir = str(tmp_path / "run")
-        if "trainer" in cfg:
-            cfg.trainer.enable_progress_bar = False
-            cfg.callbacks.pop("progress_bar", None)
-    return cfg
 
 
 def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,7 +114,7 @@ def test_env_option_composes_and_instantiates(world) -> None:
     made.close()
 
 
-def test_collect_train_then_plan(world, tmp_path: Path) -> None:
+def test_collect_train_then_plan(world, tmp_path: Path, compose_cfg: ComposeCfg) -> None:
     from worldmodels.cli.collect import collect
     from worldmodels.cli.plan import plan
     from worldmodels.cli.train import run_training
