@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -21,7 +22,8 @@ ComposeCfg = Callable[..., DictConfig]  # the compose_cfg fixture (conftest.py)
 
 TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frames=9", "data.batch_size=8", "+trainer.max_steps=6",
         "trainer.log_every_n_steps=1", "model.rollout_steps=4", "protocol.episodes=3", "protocol.episodes_per_batch=2",
-        "protocol.max_steps=6", "planner.samples=16", "planner.elites=4", "planner.iterations=2", "planner.horizon=4"]  # fmt: skip
+        "protocol.max_steps=6", "planner.low.samples=16", "planner.low.elites=4", "planner.low.iterations=2", "planner.low.horizon=4",
+        "planner.search.max_depth=3"]  # fmt: skip
 
 
 def test_shards_round_trip_and_bad_input(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
@@ -50,6 +52,30 @@ def test_datamodule_reads_windows_from_files(tmp_path: Path, compose_cfg: Compos
     assert len(module.train_set) == 3 * 7 and len(module.val_set) == 7  # 11 frames -> 7 windows of 5
 
 
+def test_fresh_every_epoch_collects_new_training_trajectories_per_epoch() -> None:
+    module = TrajectoryDataModule(RoomsWorld(), num_trajectories=6, trajectory_length=8, num_frames=5, batch_size=2, fresh_every_epoch=True)
+    module.trainer = SimpleNamespace(current_epoch=0, reload_dataloaders_every_n_epochs=1)
+    module.setup()
+    first, validation = module.train_set.arrays["actions"].clone(), module.val_set.arrays["actions"].clone()
+    module.train_dataloader()
+    assert torch.equal(module.train_set.arrays["actions"], first)  # epoch 0: the setup's trajectories
+    module.trainer.current_epoch = 1
+    module.train_dataloader()
+    second = module.train_set.arrays["actions"]
+    assert second.shape == first.shape and not torch.equal(second, first)
+    assert torch.equal(module.val_set.arrays["actions"], validation)  # validation stays fixed
+    resumed = TrajectoryDataModule(RoomsWorld(), num_trajectories=6, trajectory_length=8, num_frames=5, batch_size=2, fresh_every_epoch=True)
+    resumed.trainer = SimpleNamespace(current_epoch=1, reload_dataloaders_every_n_epochs=1)
+    resumed.setup()
+    resumed.train_dataloader()
+    assert torch.equal(resumed.train_set.arrays["actions"], second)  # a resumed run sees the same epoch's data
+    resumed.trainer.reload_dataloaders_every_n_epochs = 0
+    with pytest.raises(ValueError, match="reload_dataloaders_every_n_epochs=1"):
+        resumed.setup()
+    with pytest.raises(ValueError, match="needs data.source=generate"):
+        TrajectoryDataModule(RoomsWorld(), source="files", path="x", fresh_every_epoch=True)
+
+
 def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
     cfg = compose_cfg("train", tmp_path, "experiment=two_rooms", "logger=csv", *TINY)
     results = run_training(cfg, tmp_path / "run", [])
@@ -65,8 +91,8 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     torch.load(ckpt, weights_only=True)
     assert results["planning"] == planning
 
-    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", *[o for o in TINY if o.startswith(("protocol.", "planner."))], "planner=mppi",
-                           "planner.elites=4", "planner.samples=16")  # fmt: skip
+    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "planner=mppi",
+                           "planner.elites=4", "planner.samples=16", "planner.iterations=2", "planner.horizon=4")  # fmt: skip
     (tmp_path / "plan").mkdir()
     replanned = plan(plan_cfg, tmp_path / "plan")
     assert replanned["episodes"] == 3 and (tmp_path / "plan" / "results.json").is_file()

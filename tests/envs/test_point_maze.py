@@ -128,8 +128,7 @@ def test_collect_train_then_plan(world, tmp_path: Path, compose_cfg: ComposeCfg)
 
     protocol = ["protocol.episodes=2", "protocol.episodes_per_batch=2", "protocol.max_steps=4"]
     planner = ["planner.samples=16", "planner.elites=4", "planner.iterations=2", "planner.horizon=3"]
-    cfg = compose_cfg("train", tmp_path, "experiment=two_rooms", "env=point_maze", "data.source=files", f"data.path={data}",
-                      "encoder.in_channels=3", "encoder.image_size=64", "data.num_frames=5", "data.batch_size=8", "+trainer.max_steps=3",
+    cfg = compose_cfg("train", tmp_path, "experiment=point_maze", f"data.path={data}", "data.num_frames=5", "data.batch_size=8", "+trainer.max_steps=3",
                       "trainer.max_epochs=1", "trainer.log_every_n_steps=1", "model.rollout_steps=2", "logger=csv", "evaluate.planning=false")  # fmt: skip
     trained = run_training(cfg, tmp_path / "run", [])
     assert trained["steps"] == 3 and trained["env"] == "point_maze" and any(k.endswith("pos_err") for k in trained["final_metrics"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from worldmodels.planning import ICEMPlanner, LatentGoalEnergy, LatentGraphSearch, LatentMPC, SubgoalPlanner
+from worldmodels.planning import ICEMPlanner, LatentGoalEnergy, LatentGraphSearch, LatentMPC, StallMemory, SubgoalPlanner
 from worldmodels.planning.latent_graph import macro_directions
 
 DOOR = 1.0  # the wall x = 0 is open for |y| < DOOR
@@ -13,7 +13,11 @@ DOOR = 1.0  # the wall x = 0 is open for |y| < DOOR
 
 class WallModel:
     """Latent = position (B, 2) in the box [-5, 5]^2, actions add to it; a step across x = 0 outside the door stops short
-    of the wall."""
+    of the wall. With ``false_door`` = (low, high) the model also lets the dot through for low < y < high: a wrong
+    model whose extra door the world does not have."""
+
+    def __init__(self, false_door: tuple[float, float] | None = None) -> None:
+        self.false_door = false_door
 
     def encode(self, obs: torch.Tensor) -> torch.Tensor:
         return obs
@@ -24,6 +28,8 @@ class WallModel:
         fraction = pos[:, 0].abs() / (pos[:, 0] - new[:, 0]).abs().clamp_min(1e-9)
         y_at_wall = pos[:, 1] + fraction * (new[:, 1] - pos[:, 1])
         blocked = crosses & (y_at_wall.abs() >= DOOR)
+        if self.false_door is not None:
+            blocked &= ~((y_at_wall > self.false_door[0]) & (y_at_wall < self.false_door[1]))
         stopped = torch.stack([pos[:, 0].sign() * 0.01, y_at_wall], dim=-1)
         return torch.where(blocked[:, None], stopped, new)
 
@@ -71,3 +77,40 @@ def test_subgoals_let_a_flat_planner_pass_the_wall() -> None:
         finals[hierarchical] = (pos - goals).norm(dim=-1)
     assert (finals[True] < 0.5).all(), finals
     assert (finals[False] > 2.0).all(), finals  # the flat planner stays pressed against the wall nearest the goal
+
+
+def test_stall_memory_records_stalls_and_blocks_the_same_move() -> None:
+    memory = StallMemory(stall_ratio=0.3, cosine=0.5)
+    before = torch.tensor([[0.0, 0.0], [2.0, 2.0]])
+    actions = torch.tensor([[[1.0, 0.0]] * 2, [[0.0, 1.0]] * 2])
+    predicted = before + torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    after = before + torch.tensor([[0.1, 0.0], [0.0, 1.9]])  # episode 0 stalled, episode 1 moved as predicted
+    assert memory.record(before, actions, predicted, after).tolist() == [True, False]
+    assert len(memory) == 1
+    paths = torch.tensor([[[0.2, 0.0], [1.2, 0.0]], [[-1.0, 0.0], [-0.1, 0.0]], [[0.0, 0.3], [1.0, 1.3]], [[3.0, 0.0], [4.0, 0.0]]])
+    headings = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, 0.0]])
+    # near the stall heading its way (from the start, or passing it on the way), diagonal still within the cosine, far away
+    assert memory.blocked(0, paths, headings, radius=0.5).tolist() == [True, True, True, False]
+    assert not memory.blocked(0, paths, -headings, radius=0.5).any()  # the opposite heading
+    assert not memory.blocked(1, paths, headings, radius=0.5).any()
+    memory.reset(2)
+    assert len(memory) == 0
+
+
+def test_stall_memory_recovers_from_a_model_that_sees_a_door_the_world_lacks() -> None:
+    """The model believes in a second door at 3 < y < 4.5 right on the way; the world has only the real one at |y| < 1.
+    Without memory the planner pushes into the wall at the false door for the whole episode; with it, the stall is
+    remembered, the search drops that way, and the dot goes round through the real door."""
+    world, model = WallModel(), WallModel(false_door=(3.0, 4.5))
+    start, goal = torch.tensor([[-3.0, 3.8]]), torch.tensor([[3.0, 3.8]])
+    finals = {}
+    for memory in (None, StallMemory()):
+        low = ICEMPlanner(horizon=6, samples=128, iterations=4, elites=12, init_std=0.3, max_action=1.0)
+        planner = SubgoalPlanner(low, LatentGraphSearch(macro_steps=2, max_depth=30, stall_radius=1.0), subgoal_ahead=1, memory=memory)
+        mpc, pos = LatentMPC(model, planner, LatentGoalEnergy("l2", "all"), action_dim=2, execute_steps=2), start.clone()
+        for _ in range(40):
+            for action in mpc.act(pos, goal).unbind(1):
+                pos = world.step(pos, action)
+        finals[memory is not None] = float((pos - goal).norm())
+    assert finals[True] < 0.5, finals
+    assert finals[False] > 2.0, finals

@@ -9,6 +9,7 @@ from worldmodels.planning.icem import ICEMPlanner
 from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
 from worldmodels.planning.mpc import LatentMPC
 from worldmodels.planning.objective import LatentGoalEnergy
+from worldmodels.planning.transition_memory import StallMemory
 
 __all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
-           "LatentPath", "MPPIPlanner", "Planner", "SubgoalPlanner", "evaluate_planning", "wilson_interval"]  # fmt: skip
+           "LatentPath", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "evaluate_planning", "wilson_interval"]  # fmt: skip

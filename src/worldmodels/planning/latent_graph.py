@@ -15,6 +15,8 @@ from typing import Any
 
 import torch
 
+from worldmodels.planning.transition_memory import StallMemory
+
 
 @dataclass
 class LatentPath:
@@ -52,12 +54,15 @@ class LatentGraphSearch:
         max_nodes: the search stops growing past this many nodes.
         merge: a child within ``merge`` × (median root step) of a known node is the same node.
         min_move: a child that moved less than ``min_move`` × (median root step) is dropped (blocked).
+        stall_radius: with a ``StallMemory``, transitions from within ``stall_radius`` × (median root step) of a
+            remembered stall, heading the same way, are dropped too.
     """
 
     def __init__(self, macro_steps: int = 4, directions: int = 8, macro_scale: float = 1.0, max_depth: int = 40, max_nodes: int = 2000,
-                 merge: float = 0.5, min_move: float = 0.25) -> None:  # fmt: skip
+                 merge: float = 0.5, min_move: float = 0.25, stall_radius: float = 0.5) -> None:  # fmt: skip
         self.macro_steps, self.directions, self.macro_scale = macro_steps, directions, macro_scale
         self.max_depth, self.max_nodes, self.merge, self.min_move = max_depth, max_nodes, merge, min_move
+        self.stall_radius = stall_radius
 
     def macros(self, action_low: torch.Tensor, action_high: torch.Tensor) -> torch.Tensor:
         """The macro-actions (M, A) within the box [action_low, action_high] ((A,) each)."""
@@ -65,27 +70,37 @@ class LatentGraphSearch:
         return centre + self.macro_scale * half * macro_directions(len(centre), self.directions)
 
     @torch.no_grad()
-    def search(self, world_model: Any, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor) -> list[LatentPath]:
+    def search(self, world_model: Any, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor,
+               memory: StallMemory | None = None) -> list[LatentPath]:  # fmt: skip
         """For every episode, the path (of node latents) from its start to the searched node nearest its goal.
 
         ``starts`` and ``goals`` are (B, D); every node is expanded by ``macros`` (M, A) (see ``macros``). The B
-        searches advance together, one batched model rollout per depth.
+        searches advance together, one batched model rollout per depth. With ``memory``, transitions that repeat a
+        stall remembered for that episode count as blocked.
         """
         macros = macros.to(starts)
         held = macros[:, None].expand(-1, self.macro_steps, -1)
-        trees = [_Tree(start) for start in starts]
+        trees = [_Tree(start, episode) for episode, start in enumerate(starts)]
         for _ in range(self.max_depth):
             growing = [tree for tree in trees if tree.frontier and len(tree.latents) < self.max_nodes]
             if not growing:
                 break
             parents = torch.cat([tree.latents[tree.frontier] for tree in growing])
             flat_parents = parents.repeat_interleave(len(macros), 0)
-            children = world_model.rollout(flat_parents, held.repeat(len(parents), 1, 1))[:, -1]
+            rolled = world_model.rollout(flat_parents, held.repeat(len(parents), 1, 1))  # (F·M, k, D)
+            children = rolled[:, -1]
             moved = (children - flat_parents).norm(dim=-1)
             begin = 0
             for tree in growing:
                 end = begin + len(tree.frontier) * len(macros)
-                tree.grow(children[begin:end], moved[begin:end], len(macros), self.merge, self.min_move)
+                tree_moved = moved[begin:end]
+                if tree.scale is None:
+                    tree.scale = tree_moved.median().clamp_min(1e-8)  # the length of a free macro-step, from the root's children
+                if memory is not None:
+                    paths = torch.cat([flat_parents[begin:end, None], rolled[begin:end, :-1]], dim=1)  # where each macro-step passes
+                    stalls = memory.blocked(tree.episode, paths, macros.repeat(len(tree.frontier), 1), self.stall_radius * tree.scale)
+                    tree_moved = tree_moved.masked_fill(stalls, 0.0)
+                tree.grow(children[begin:end], tree_moved, len(macros), self.merge, self.min_move)
                 begin = end
         return [tree.path(goal, macros) for tree, goal in zip(trees, goals, strict=True)]
 
@@ -93,7 +108,8 @@ class LatentGraphSearch:
 class _Tree:
     """One episode's search: node latents (N, D), each node's parent and macro-action index, the current frontier."""
 
-    def __init__(self, start: torch.Tensor) -> None:
+    def __init__(self, start: torch.Tensor, episode: int) -> None:
+        self.episode = episode
         self.latents = start[None]
         self.parents, self.via = [-1], [-1]
         self.frontier = [0]
@@ -101,8 +117,6 @@ class _Tree:
 
     def grow(self, children: torch.Tensor, moved: torch.Tensor, num_macros: int, merge: float, min_move: float) -> None:
         """Add the frontier's children (F·M, D) that moved (F·M,) far enough and are new; they become the frontier."""
-        if self.scale is None:
-            self.scale = moved.median().clamp_min(1e-8)  # the length of a free macro-step, from the root's children
         radius = merge * self.scale
         candidates = torch.nonzero((moved > min_move * self.scale) & (torch.cdist(children, self.latents).amin(-1) >= radius)).flatten()
         close = (torch.cdist(children[candidates], children[candidates]) < radius).tolist()

@@ -17,6 +17,8 @@ class LatentMPC:
     ``act(obs (B, C, H, W), goal_obs (B, C, H, W))`` returns the next ``execute_steps`` actions (B, k, A).
     Each planned action is held for ``action_repeat`` model steps (so a plan of horizon H looks H · repeat
     steps ahead); with ``warm_start`` the previous plan, shifted by the executed steps, seeds the next one.
+    A planner with an ``observe`` method (``SubgoalPlanner``) is told, at the next call, what the executed chunk did:
+    the latent before it, its actions, the model's prediction and the observed latent.
     Works with any model exposing ``encode`` and ``rollout`` (see ``WorldModel``).
     """
 
@@ -26,10 +28,11 @@ class LatentMPC:
         self.action_dim, self.execute_steps, self.action_repeat, self.warm_start = action_dim, execute_steps, action_repeat, warm_start
         self.plan: torch.Tensor | None = None
         self.last_rollout: torch.Tensor | None = None
+        self.executed: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None  # before, actions, predicted after
 
     def reset(self) -> None:
         """Forget the previous plan (new episodes)."""
-        self.plan, self.last_rollout = None, None
+        self.plan, self.last_rollout, self.executed = None, None, None
         if hasattr(self.planner, "reset"):
             self.planner.reset()
 
@@ -60,6 +63,8 @@ class LatentMPC:
     def act_latent(self, latent: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
         """Current and goal latents (B, D) -> the next ``execute_steps`` actions (B, k, A); a ``SubgoalPlanner``
         first replaces the goals by its subgoals."""
+        if self.executed is not None and hasattr(self.planner, "observe") and self.executed[0].shape == latent.shape:
+            self.planner.observe(*self.executed, latent)
         if isinstance(self.planner, SubgoalPlanner):
             goal = self.planner.subgoals(self.world_model, latent, goal, self.action_dim)
         batch = latent.shape[0]
@@ -71,6 +76,7 @@ class LatentMPC:
         with torch.no_grad():
             self.last_rollout = self.world_model.rollout(latent, self.expand(self.plan))  # (B, H · repeat, D), for plots
         steps = self.expand(self.plan)[:, : self.execute_steps]
+        self.executed = (latent, steps, self.last_rollout[:, steps.shape[1] - 1])
         executed_plan_steps = -(-self.execute_steps // self.action_repeat)
         self.plan = torch.cat([self.plan[:, executed_plan_steps:], self.plan[:, -1:].expand(-1, executed_plan_steps, -1)], dim=1)
         return steps

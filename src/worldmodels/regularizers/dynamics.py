@@ -20,16 +20,21 @@ class DynamicsRegularizer(nn.Module):
     predicts the action between consecutive latents so actions stay decodable. With ``frame_dims`` = k the frame
     regularizer sees only the first k latent dimensions; the others are shaped by prediction alone, which leaves
     them free to carry what is constant along a trajectory (where the walls and the door are) when the dynamics need
-    it. Latents (B, T, D), actions (B, T − 1, A).
+    it. With ``static_across_trajectories`` those other dimensions get the frame regularizer too, per time step across
+    the batch: they must then differ between trajectories, and as the temporal term makes moving them costly they hold
+    what is constant along a trajectory but differs between trajectories (a content / motion split of the latent).
+    Latents (B, T, D), actions (B, T − 1, A).
     """
 
     def __init__(self, frame: Regularizer, latent_dim: int, action_dim: int, temporal_weight: float = 0.0,
                  inverse_dynamics_weight: float = 0.0, hidden_dim: int = 128, within_trajectory: bool = False,
-                 frame_dims: int | None = None) -> None:  # fmt: skip
+                 frame_dims: int | None = None, static_across_trajectories: bool = False) -> None:  # fmt: skip
         super().__init__()
         if frame_dims is not None and not 0 < frame_dims <= latent_dim:
             raise ValueError(f"frame_dims={frame_dims} must be in [1, latent_dim={latent_dim}] (or null: all dimensions)")
-        self.frame, self.frame_dims = frame, frame_dims
+        if static_across_trajectories and (frame_dims is None or frame_dims == latent_dim):
+            raise ValueError(f"static_across_trajectories=true regularizes the dims after frame_dims; set frame_dims below latent_dim={latent_dim}")
+        self.frame, self.frame_dims, self.static_across_trajectories = frame, frame_dims, static_across_trajectories
         self.within_trajectory = within_trajectory
         self.temporal_weight, self.inverse_dynamics_weight = temporal_weight, inverse_dynamics_weight
         self.inverse_dynamics = nn.Sequential(nn.Linear(2 * latent_dim, hidden_dim), nn.GELU(), nn.Linear(hidden_dim, action_dim)) if inverse_dynamics_weight else None
@@ -42,6 +47,10 @@ class DynamicsRegularizer(nn.Module):
             out = self.frame(framed.transpose(0, 1), step=step)
         loss = out["loss"]
         terms = {f"frame_{k}": v for k, v in out.items() if k != "loss"}
+        if self.static_across_trajectories:
+            static = self.frame(latents[..., self.frame_dims :].transpose(0, 1), step=step)
+            loss = loss + static["loss"]
+            terms |= {f"static_{k}": v for k, v in static.items() if k != "loss"}
         if self.temporal_weight:
             smoothness = (latents[:, 1:] - latents[:, :-1]).square().mean()
             loss = loss + self.temporal_weight * smoothness
