@@ -57,7 +57,7 @@ def build(cfg: DictConfig) -> tuple[Any, Any, Callable]:
 
 def prepared_batches(datamodule: Any, count: int) -> list[dict[str, Any]]:
     """``count`` training batches as the model receives them (after ``on_after_batch_transfer`` in training mode)."""
-    datamodule.trainer = SimpleNamespace(training=True)  # the hook adds augmented views only while training
+    datamodule.trainer = SimpleNamespace(training=True, current_epoch=0)  # the hook adds augmented views only while training
     try:
         iterator = iter(datamodule.train_dataloader())
         return [datamodule.on_after_batch_transfer(next(iterator), 0) for _ in range(count)]
@@ -69,7 +69,7 @@ def loader_rates(datamodule: Any, count: int, batch_size: int) -> dict[str, Call
     """Calls that draw ``count`` batches: collate only, and collate + the on-device transfer hook (views)."""
 
     def draw(transfer: bool) -> None:
-        datamodule.trainer = SimpleNamespace(training=True)
+        datamodule.trainer = SimpleNamespace(training=True, current_epoch=0)
         iterator = iter(datamodule.train_dataloader())
         for _ in range(count):
             batch = next(iterator)

@@ -97,8 +97,8 @@ class TrajectoryDataModule(pl.LightningDataModule):
         return TrajectoryWindows(self.world.collect(count, self.trajectory_length, generator), self.num_frames)
 
     def train_dataloader(self) -> DataLoader:
-        epoch = self.trainer.current_epoch if self.trainer is not None else 0
-        if self.fresh_every_epoch and epoch != self.train_epoch:
+        if self.fresh_every_epoch and self.trainer is not None and self.trainer.current_epoch != self.train_epoch:
+            epoch = self.trainer.current_epoch
             self.train_set, self.train_epoch = self.fresh_training_set(epoch), epoch
         return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=True, drop_last=True, num_workers=self.num_workers)
 
