@@ -1,4 +1,4 @@
-"""Time per re-plan of each planner at its default budget on Two Rooms, batched over episodes vs one at a time.
+"""Time per re-plan of each planner (flat ones and the hierarchical one) at its default budget on Two Rooms, batched vs one episode.
 
     python experiments/benchmarks/bench_planning.py            # -> results/planning.json
     python experiments/benchmarks/bench_planning.py --smoke    # tiny budgets
@@ -32,9 +32,15 @@ from worldmodels.cli.plan import load_world_model
 from worldmodels.cli.world_model import build_controller, build_world_model
 from worldmodels.planning import evaluate_planning
 
-PLANNERS = ("cem", "mppi", "icem", "gd")
-SMOKE_OVERRIDES = ["planner.horizon=3", "planner.samples=32", "planner.iterations=1", "protocol.episodes_per_batch=2", "protocol.episodes=2",
-                   "protocol.max_steps=3"]  # fmt: skip
+PLANNERS = ("cem", "mppi", "icem", "gd", "hierarchical")
+SMOKE_PROTOCOL = ["protocol.episodes_per_batch=2", "protocol.episodes=2", "protocol.max_steps=3"]
+
+
+def smoke_overrides(name: str) -> list[str]:
+    """Tiny budgets for planner ``name`` (the hierarchical planner's budget is its low level's and its search's)."""
+    prefix = "planner.low." if name == "hierarchical" else "planner."
+    search = ["planner.search.max_depth=2", "planner.search.max_nodes=20"] if name == "hierarchical" else []
+    return [f"{prefix}horizon=3", f"{prefix}samples=32", f"{prefix}iterations=1", *search, *SMOKE_PROTOCOL]
 
 
 def replan_seconds(controller: Any, world: Any, episodes: int, replans: int, seed: int) -> float:
@@ -55,7 +61,7 @@ def replan_seconds(controller: Any, world: Any, episodes: int, replans: int, see
 
 def run_planner(name: str, smoke: bool, root: Path, ckpt: str | None) -> dict[str, Any]:
     """Batched and single-episode re-plan times of planner ``name``; with ``ckpt``, also the protocol's success."""
-    cfg = compose_config(["experiment=two_rooms", f"planner={name}", *(SMOKE_OVERRIDES if smoke else [])], root)
+    cfg = compose_config(["experiment=two_rooms", f"planner={name}", *(smoke_overrides(name) if smoke else [])], root)
     world = instantiate(cfg.env)
     model = load_world_model(ckpt, world)[0] if ckpt else build_world_model(cfg, world).eval()
     batch = cfg.protocol.episodes_per_batch

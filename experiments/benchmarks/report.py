@@ -107,6 +107,14 @@ def training_section(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def budget_text(budget: dict[str, Any]) -> str:
+    """A planner's budget in one cell; the hierarchical planner's is its search's and its low level's."""
+    if "low" in budget:
+        low, search = budget["low"], budget["search"]
+        return f"search ≤ {search['max_nodes']} nodes of {search['macro_steps']} steps; low: {budget_text(low)}"
+    return f"H={budget['horizon']}, {budget['samples']} samples × {budget['iterations']} it."
+
+
 def planning_section(result: dict[str, Any]) -> list[str]:
     ckpt = result["settings"]["ckpt"]
     headers = [
@@ -121,8 +129,7 @@ def planning_section(result: dict[str, Any]) -> list[str]:
         headers += ["success (95% CI)", "success / planning minute"]
     rows = []
     for name, r in result["planners"].items():
-        b = r["budget"]
-        budget = f"H={b['horizon']}, {b['samples']} samples × {b['iterations']} it."
+        budget = budget_text(r["budget"])
         rows.append([name, budget, f"{r['batched_median_s_per_call'] * 1e3:.0f} ({r['episodes_per_batch']} episodes)",
                      f"{r['batched_median_s_per_episode'] * 1e3:.1f}", f"{r['single_median_s_per_episode'] * 1e3:.1f}", f"×{r['batching_speedup']:.1f}"])  # fmt: skip
         if ckpt:

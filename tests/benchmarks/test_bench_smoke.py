@@ -58,7 +58,7 @@ def test_scripts_and_report_run_at_smoke_size(tmp_path: Path, fake_fmnist: Path)
     assert set(training["experiments"]) == {"fmnist_jepa", "two_rooms"}
     assert all(r["first_loss_rel_diff"] <= 1e-5 for r in training["experiments"].values())  # the bare loop trains the same loss
     planning = json.loads((out / "planning.json").read_text())
-    assert set(planning["planners"]) == {"cem", "mppi", "icem", "gd"}
+    assert set(planning["planners"]) == {"cem", "mppi", "icem", "gd", "hierarchical"}
 
     readme = tmp_path / "README.md"
     shutil.copy(BENCH_DIR / "README.md", readme)
