@@ -58,7 +58,8 @@ class TrajectoryDataModule(pl.LightningDataModule):
         if source == "files" and not path:
             raise ValueError("data.source=files needs data.path: a folder written by `python -m worldmodels.collect`")
         if fresh_every_epoch and source != "generate":
-            raise ValueError("data.fresh_every_epoch=true collects new trajectories each epoch; it needs data.source=generate")
+            raise ValueError("data.fresh_every_epoch=true collects new trajectories each epoch; it needs data.source=generate "
+                             f"(data.source is {source!r}: add data.fresh_every_epoch=false to train on those files)")
         self.world = world
         self.source, self.path = source, path
         self.num_trajectories, self.trajectory_length = num_trajectories, trajectory_length
