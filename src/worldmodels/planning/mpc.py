@@ -17,7 +17,7 @@ class LatentMPC:
     ``act(obs (B, C, H, W), goal_obs (B, C, H, W))`` returns the next ``execute_steps`` actions (B, k, A).
     Each planned action is held for ``action_repeat`` model steps (so a plan of horizon H looks H · repeat
     steps ahead); with ``warm_start`` the previous plan, shifted by the executed steps, seeds the next one.
-    A planner with an ``observe`` method (``SubgoalPlanner``) is told, at the next call, what the executed chunk did:
+    A ``SubgoalPlanner`` is told (``observe``), at the next call, what the executed chunk did:
     the latent before it, its actions, the model's prediction and the observed latent.
     Works with any model exposing ``encode`` and ``rollout`` (see ``WorldModel``).
     """
@@ -63,9 +63,9 @@ class LatentMPC:
     def act_latent(self, latent: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
         """Current and goal latents (B, D) -> the next ``execute_steps`` actions (B, k, A); a ``SubgoalPlanner``
         first replaces the goals by its subgoals."""
-        if self.executed is not None and hasattr(self.planner, "observe") and self.executed[0].shape == latent.shape:
-            self.planner.observe(*self.executed, latent)
         if isinstance(self.planner, SubgoalPlanner):
+            if self.executed is not None and self.executed[0].shape == latent.shape:
+                self.planner.observe(*self.executed, latent)
             goal = self.planner.subgoals(self.world_model, latent, goal, self.action_dim)
         batch = latent.shape[0]
         if self.plan is None or not self.warm_start or self.plan.shape[0] != batch:
