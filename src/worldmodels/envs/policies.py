@@ -1,4 +1,4 @@
-"""Random data-collection policies for the two-room worlds (the reference's heading random walk)."""
+"""Random data-collection policies for the room worlds (the reference's heading random walk)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ class HeadingRandomWalk:
 
     The heading starts uniform and turns by von Mises(0, ``kappa``) increments; the step length is a normal
     (``step_mean``, ``step_std``) truncated to ``step_range``. With probability ``door_crossing_prob`` an
-    episode instead steers toward its door, through it and on into the other room (with the same noise), so
-    the data holds enough crossings. Actions (B, 2) are displacements in px, clipped to ``max_action``.
+    episode instead steers toward a door of its room (``rooms.start_routes``), through it and on into the next room
+    (with the same noise), so the data holds enough crossings. Actions (B, 2) are displacements in px, clipped to
+    ``max_action``. Works with any batch exposing ``pos``, ``region``, ``start_routes`` and ``route_target``.
     """
 
     def __init__(self, max_action: float = 2.45, kappa: float = 5.0, step_mean: float = 1.0, step_std: float = 0.4,
@@ -31,11 +32,12 @@ class HeadingRandomWalk:
                 "step_range": self.step_range, "door_crossing_prob": self.door_crossing_prob}  # fmt: skip
 
     def reset(self, rooms: RoomsBatch, generator: torch.Generator) -> None:
-        """Draw initial headings and which episodes cross the door."""
+        """Draw initial headings, which episodes cross a door and through which door."""
         n = len(rooms.pos)
         self.heading = 2 * math.pi * torch.rand(n, generator=generator)
         self.crossing = torch.rand(n, generator=generator) < self.door_crossing_prob
-        self.start_side = rooms.geometry.side(rooms.pos, rooms.wall_x)
+        self.start_region = rooms.region()
+        self.route = rooms.start_routes(generator)
         self.von_mises = torch.distributions.VonMises(torch.tensor(0.0), torch.tensor(self.kappa))
 
     def __call__(self, rooms: RoomsBatch, generator: torch.Generator) -> torch.Tensor:
@@ -44,18 +46,9 @@ class HeadingRandomWalk:
         torch.manual_seed(int(torch.randint(2**62, (1,), generator=generator)))
         turn = self.von_mises.sample((n,))
         length = torch.normal(self.step_mean, self.step_std, (n,), generator=generator).clamp(*self.step_range)
-        target = self._door_waypoint(rooms)
+        target = rooms.route_target(self.route)
         toward = torch.atan2(target[:, 1] - rooms.pos[:, 1], target[:, 0] - rooms.pos[:, 0])
-        steer = self.crossing & (rooms.geometry.side(rooms.pos, rooms.wall_x) == self.start_side)
+        steer = self.crossing & (rooms.region() == self.start_region)
         self.heading = torch.where(steer, toward + 0.3 * turn, self.heading + turn)
         step = torch.stack([torch.cos(self.heading), torch.sin(self.heading)], dim=1) * length[:, None]
         return step.clamp(-self.max_action, self.max_action)
-
-    def _door_waypoint(self, rooms: RoomsBatch) -> torch.Tensor:
-        """(B, 2): a point past the door when level with it, else the point just in front of the door on this side."""
-        g = rooms.geometry
-        side = g.side(rooms.pos, rooms.wall_x).float()
-        offset = (g.wall_half_width + 3.0) * (1 - 2 * side)  # toward the other side of the wall
-        level = (rooms.pos[:, 1] - rooms.door_y).abs() < g.door_half_height - 1
-        x = torch.where(level, rooms.wall_x + offset, rooms.wall_x - offset)
-        return torch.stack([x, rooms.door_y], dim=1)

@@ -9,9 +9,33 @@ walls are 1-px lines at ``border`` and ``size − 1 − border``; the inner wall
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+
+
+def stop_at_walls(pos: torch.Tensor, displacement: torch.Tensor, is_free: Callable[[torch.Tensor], torch.Tensor], substeps: int) -> torch.Tensor:
+    """Move pos (B, 2) by displacement (B, 2), stopped at the first blocked point on the segment.
+
+    The segment is checked at ``substeps`` points (``is_free`` maps points (S, B, 2) to (S, B) bool); the dot ends at
+    the last free point before the first blocked one, so it never crosses a wall thicker than |displacement| / substeps
+    and stops within that distance of it.
+    """
+    fractions = torch.arange(1, substeps + 1, dtype=pos.dtype, device=pos.device) / substeps
+    points = pos + fractions[:, None, None] * displacement  # (S, B, 2)
+    reachable = is_free(points).long().cumprod(0)  # 1 until the first blocked point
+    last = reachable.sum(0)  # number of free points before the first blocked one
+    start_and_points = torch.cat([pos[None], points])  # (S + 1, B, 2)
+    return start_and_points.gather(0, last[None, :, None].expand(1, -1, 2))[0]
+
+
+def blob_image(pos: torch.Tensor, size: int, sigma: float) -> torch.Tensor:
+    """Positions (B, 2) -> (B, size, size) uint8 Gaussian blobs 255 · exp(−d² / (2σ²)) centred on (x, y) = (column, row)."""
+    coords = torch.arange(size, dtype=torch.float32)
+    dx = coords[None, None, :] - pos[:, 0, None, None].float()
+    dy = coords[None, :, None] - pos[:, 1, None, None].float()
+    return (255.0 * torch.exp(-(dx.square() + dy.square()) / (2 * sigma**2))).round().to(torch.uint8)
 
 
 @dataclass(frozen=True)
@@ -49,18 +73,8 @@ class RoomsGeometry:
         return inside & (~in_slab | in_door)
 
     def move(self, pos: torch.Tensor, action: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor) -> torch.Tensor:
-        """One step: pos (B, 2) + action_scale · action (B, 2), stopped at the first wall on the segment.
-
-        The segment is checked at ``substeps`` points; the dot ends at the last free point before the first
-        blocked one, so it never crosses a wall outside the door and stops within |action| / substeps of it.
-        """
-        fractions = torch.arange(1, self.substeps + 1, dtype=pos.dtype, device=pos.device) / self.substeps
-        points = pos + fractions[:, None, None] * (self.action_scale * action)  # (S, B, 2)
-        free = self.is_free(points, wall_x, door_y)  # (S, B)
-        reachable = free.long().cumprod(0)  # 1 until the first blocked point
-        last = reachable.sum(0)  # number of free points before the first blocked one
-        start_and_points = torch.cat([pos[None], points])  # (S + 1, B, 2)
-        return start_and_points.gather(0, last[None, :, None].expand(1, -1, 2))[0]
+        """One step: pos (B, 2) + action_scale · action (B, 2), stopped at the first wall on the segment (``stop_at_walls``)."""
+        return stop_at_walls(pos, self.action_scale * action, lambda points: self.is_free(points, wall_x, door_y), self.substeps)
 
     def side(self, pos: torch.Tensor, wall_x: torch.Tensor) -> torch.Tensor:
         """(B, 2) -> (B,) 0 left of the wall, 1 right of it."""
@@ -79,11 +93,7 @@ class RoomsGeometry:
 
     def dot_image(self, pos: torch.Tensor) -> torch.Tensor:
         """Positions (B, 2) -> (B, size, size) uint8 Gaussian blob 255 · exp(−d² / (2σ²))."""
-        coords = torch.arange(self.size, dtype=torch.float32)
-        dx = coords[None, None, :] - pos[:, 0, None, None].float()
-        dy = coords[None, :, None] - pos[:, 1, None, None].float()
-        blob = 255.0 * torch.exp(-(dx.square() + dy.square()) / (2 * self.blob_sigma**2))
-        return blob.round().to(torch.uint8)
+        return blob_image(pos, self.size, self.blob_sigma)
 
     def render(self, pos: torch.Tensor, walls: torch.Tensor) -> torch.Tensor:
         """Positions (B, 2) and wall images (B, size, size) -> observations (B, 2, size, size) uint8."""

@@ -51,9 +51,13 @@ class RoomsBatch:
         self.pos = self.geometry.move(self.pos, action.float(), self.wall_x, self.door_y)
         return self.pos
 
+    def render(self, pos: torch.Tensor) -> torch.Tensor:
+        """Observations (B, 2, S, S) uint8 of dots at positions (B, 2) in the episodes' layouts."""
+        return self.geometry.render(pos, self.walls)
+
     def observation(self) -> torch.Tensor:
         """Current observations (B, 2, S, S) uint8."""
-        return self.geometry.render(self.pos, self.walls)
+        return self.render(self.pos)
 
     def goal_observation(self) -> torch.Tensor:
         """Goal images (B, 2, S, S) uint8, rendered with the episode's walls."""
@@ -62,3 +66,24 @@ class RoomsBatch:
     def distance_to_goal(self) -> torch.Tensor:
         """(B,) Euclidean pixel distance between the dot and its goal."""
         return (self.pos - self.goal).norm(dim=-1)
+
+    def layout(self) -> dict[str, float]:
+        """The first episode's layout for ``info``: its wall column and door row."""
+        return {"wall_x": float(self.wall_x[0]), "door_y": float(self.door_y[0])}
+
+    def region(self) -> torch.Tensor:
+        """(B,) the room each dot is in: 0 left of the wall, 1 right of it."""
+        return self.geometry.side(self.pos, self.wall_x)
+
+    def start_routes(self, generator: torch.Generator) -> torch.Tensor:
+        """The door each episode's crossing steers through (B,): the only one (draws nothing from ``generator``)."""
+        return torch.zeros(len(self.pos), dtype=torch.long)
+
+    def route_target(self, route: torch.Tensor) -> torch.Tensor:
+        """(B, 2): a point past the door when level with it, else the point just in front of the door on this side."""
+        g = self.geometry
+        side = g.side(self.pos, self.wall_x).float()
+        offset = (g.wall_half_width + 3.0) * (1 - 2 * side)  # toward the other side of the wall
+        level = (self.pos[:, 1] - self.door_y).abs() < g.door_half_height - 1
+        x = torch.where(level, self.wall_x + offset, self.wall_x - offset)
+        return torch.stack([x, self.door_y], dim=1)

@@ -1,4 +1,4 @@
-"""Gymnasium environments Two Rooms (EB-JEPA's random-wall setting) and Wall (DINO-WM's), both pixels-in."""
+"""Gymnasium environments Two Rooms (EB-JEPA's random-wall setting), Wall (DINO-WM's) and Grid Rooms (a maze of rooms), pixels-in."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
+from worldmodels.envs.grid_rooms import GridRoomsBatch, GridRoomsGeometry
 from worldmodels.envs.rooms import TWO_ROOMS, WALL, RoomsGeometry
 from worldmodels.envs.rooms_batch import RoomsBatch
 
@@ -18,18 +19,20 @@ class RoomsEnv(gym.Env):
     Observation: uint8 (2, S, S): channel 0 the dot as a Gaussian blob, channel 1 the walls. Action: 2-D
     displacement in [−max_action, max_action]². Reward: minus the pixel distance to the goal; episodes never
     terminate on their own (success is judged at the final step by the evaluation protocol); the registered
-    ids add a 200-step time limit. ``reset(options={"pos", "goal", "wall_x", "door_y"})`` places an episode.
+    ids add a 200-step time limit. ``reset(options={"pos", "goal", "wall_x", "door_y"})`` places an episode (a grid of
+    rooms takes only "pos" and "goal": its layout is fixed).
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
 
-    def __init__(self, geometry: RoomsGeometry = TWO_ROOMS, max_action: float = 2.45, render_mode: str | None = "rgb_array", different_rooms: bool = True) -> None:
+    def __init__(self, geometry: RoomsGeometry | GridRoomsGeometry = TWO_ROOMS, max_action: float = 2.45, render_mode: str | None = "rgb_array",
+                 different_rooms: bool = True, batch: RoomsBatch | GridRoomsBatch | None = None) -> None:  # fmt: skip
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode={render_mode!r} is not supported; use 'rgb_array' or None")
         self.render_mode = render_mode
         self.geometry = geometry
         self.different_rooms = different_rooms
-        self.batch = RoomsBatch(geometry)
+        self.batch = batch if batch is not None else RoomsBatch(geometry)
         size = geometry.size
         self.observation_space = gym.spaces.Box(0, 255, (2, size, size), np.uint8)
         self.action_space = gym.spaces.Box(-max_action, max_action, (2,), np.float32)
@@ -39,7 +42,7 @@ class RoomsEnv(gym.Env):
         super().reset(seed=seed)
         self._generator.manual_seed(int(self.np_random.integers(2**62)))
         if options:
-            self.batch.set_state(*(torch.as_tensor(np.asarray(options[k], dtype=np.float32)).reshape(1, -1).squeeze(-1) for k in ("pos", "goal", "wall_x", "door_y")))
+            self.batch.set_state(**{key: torch.as_tensor(np.asarray(value, dtype=np.float32)).reshape(1, -1).squeeze(-1) for key, value in options.items()})
         else:
             self.batch.reset(1, self._generator, self.different_rooms)
         return self._observation(), self._info()
@@ -67,13 +70,7 @@ class RoomsEnv(gym.Env):
 
     def _info(self) -> dict[str, Any]:
         b = self.batch
-        return {
-            "pos": b.pos[0].numpy().copy(),
-            "goal": b.goal[0].numpy().copy(),
-            "wall_x": float(b.wall_x[0]),
-            "door_y": float(b.door_y[0]),
-            "distance": float(b.distance_to_goal()[0]),
-        }
+        return {"pos": b.pos[0].numpy().copy(), "goal": b.goal[0].numpy().copy(), **b.layout(), "distance": float(b.distance_to_goal()[0])}
 
 
 class TwoRoomsEnv(RoomsEnv):
@@ -88,3 +85,14 @@ class WallEnv(RoomsEnv):
 
     def __init__(self, render_mode: str | None = "rgb_array", different_rooms: bool = True) -> None:
         super().__init__(WALL, max_action=1.0, render_mode=render_mode, different_rooms=different_rooms)
+
+
+class GridRoomsEnv(RoomsEnv):
+    """A 3 × 3 maze of rooms (65 px, 3-px walls, 7-px doors on a spanning tree drawn from ``layout_seed``); start and goal
+    ``min_room_distance`` or more doors apart. Same observations, actions and reward as Two Rooms; 300-step limit."""
+
+    def __init__(self, render_mode: str | None = "rgb_array", different_rooms: bool = True, rooms: int = 3, layout_seed: int = 0,
+                 extra_doors: int = 0, min_room_distance: int = 3) -> None:  # fmt: skip
+        geometry = GridRoomsGeometry(rooms=rooms, layout_seed=layout_seed, extra_doors=extra_doors)
+        batch = GridRoomsBatch(geometry, min_room_distance=min_room_distance)
+        super().__init__(geometry, max_action=2.45, render_mode=render_mode, different_rooms=different_rooms, batch=batch)
