@@ -100,6 +100,26 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
                                    "planner.low.samples=16", "planner.low.horizon=4", "planner.search.max_depth=3")  # fmt: skip
     (tmp_path / "hier").mkdir()
     assert plan(hierarchical_cfg, tmp_path / "hier")["episodes"] == 3 and (tmp_path / "hier" / "trajectories.png").is_file()
+    guarded_cfg = compose_cfg("plan", tmp_path / "guard", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "env=two_rooms_hazard",
+                              "guardrail=hazard", "guardrail.labels=40", "guardrail.steps=50", "planner=icem", "planner.samples=16",
+                              "planner.elites=4", "planner.iterations=2", "planner.horizon=4")  # fmt: skip
+    (tmp_path / "guard").mkdir()
+    guarded = plan(guarded_cfg, tmp_path / "guard")
+    assert 0.0 <= guarded["violation_rate"] <= 1.0 and guarded["guardrail"]["labels"] == 40 and guarded["guardrail"]["positives"] > 0
     wrong_env = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", "env=wall")
     with pytest.raises(ValueError, match="trained on env 'two_rooms'"):
         plan(wrong_env, tmp_path / "plan")
+
+
+@pytest.mark.slow
+def test_grid_rooms_trains_a_high_level_model_and_plans_with_it(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
+    cfg = compose_cfg("train", tmp_path, "experiment=grid_rooms", "logger=csv", *TINY)
+    saved = run_training(cfg, tmp_path / "run", [])
+    assert saved["planning"]["episodes"] == 3 and saved["planning"]["max_steps"] == 6
+    metrics = (tmp_path / "run" / "logs" / "metrics.csv").read_text().splitlines()[0].split(",")
+    assert "val/high_level_err" in metrics and "train/high_level_loss" in metrics
+    no_high_level = compose_cfg("plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", "env=grid_rooms", "planner=hierarchical",
+                                "planner.search.transition=high_level", "planner.search.macro_steps=3", "protocol.episodes=1", "protocol.max_steps=2")  # fmt: skip
+    (tmp_path / "plan").mkdir()
+    with pytest.raises(ValueError, match="3-step high-level model"):
+        plan(no_high_level, tmp_path / "plan")

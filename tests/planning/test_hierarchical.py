@@ -3,6 +3,7 @@ and with it a flat low-level planner reaches a goal it cannot reach alone."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from worldmodels.planning import ICEMPlanner, LatentGoalEnergy, LatentGraphSearch, LatentMPC, StallMemory, SubgoalPlanner
@@ -114,3 +115,46 @@ def test_stall_memory_recovers_from_a_model_that_sees_a_door_the_world_lacks() -
         finals[memory is not None] = float((pos - goal).norm())
     assert finals[True] < 0.5, finals
     assert finals[False] > 2.0, finals
+
+
+class ExactHighLevel(torch.nn.Module):
+    """A 'learned' k-step model that is exactly the wall model's k-step rollout, counting its calls."""
+
+    def __init__(self, model: WallModel, macro_steps: int) -> None:
+        super().__init__()
+        self.model, self.macro_steps, self.calls = model, macro_steps, 0
+
+    def forward(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return self.model.rollout(latent, actions)[:, -1]
+
+
+class TwoLevelWallModel(WallModel):
+    """The wall model with a high level; ``macro_step`` as ``WorldModel`` defines it; counts low-level rollouts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.high_level, self.rollouts = ExactHighLevel(WallModel(), 2), 0
+
+    def rollout(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        self.rollouts += 1
+        return super().rollout(latent, actions)
+
+    def macro_step(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        return self.high_level(latent, actions)
+
+
+def test_the_high_level_transition_searches_with_one_call_per_depth() -> None:
+    start, goal = torch.tensor([[-3.0, 4.0]]), torch.tensor([[3.0, 4.0]])
+    paths = {}
+    for transition in ("rollout", "high_level"):
+        model = TwoLevelWallModel()
+        search = LatentGraphSearch(macro_steps=2, directions=8, max_depth=30, transition=transition)
+        (paths[transition],) = search.search(model, start, goal, search.macros(-torch.ones(2), torch.ones(2)))
+        calls = (model.rollouts, model.high_level.calls)
+        assert calls[0] > 0 and calls[1] == 0 if transition == "rollout" else calls[0] == 0 and calls[1] > 0
+    assert torch.allclose(paths["rollout"].latents, paths["high_level"].latents, atol=1e-5)  # an exact high level finds the same path
+    with pytest.raises(ValueError, match="2-step high-level model"):
+        LatentGraphSearch(macro_steps=2, transition="high_level").search(WallModel(), start, goal, torch.eye(2))
+    with pytest.raises(ValueError, match="allowed"):
+        LatentGraphSearch(transition="learned")

@@ -25,7 +25,7 @@ from worldmodels.runs.runtime import compile_networks
 
 
 def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
-    """Encoder, latent head, action-conditioned predictor and regularizer composed by ``cfg.model``."""
+    """Encoder, latent head, action-conditioned predictor, regularizer and optional high-level model composed by ``cfg.model``."""
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
     encoder = instantiate(cfg.encoder)
     with torch.no_grad():
@@ -33,8 +33,9 @@ def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
     head = instantiate(cfg.head, in_dim=tokens.shape[1] * tokens.shape[2])
     predictor = instantiate(cfg.predictor, latent_dim=head.out_dim, action_dim=world.action_dim)
     regularizer = instantiate(cfg.regularizer, latent_dim=head.out_dim, action_dim=world.action_dim)
+    high_level = instantiate(cfg.high_level, latent_dim=head.out_dim, action_dim=world.action_dim) if cfg.get("high_level") else None
     state_dim = 2 if hasattr(world, "geometry") else 0
-    return instantiate(cfg.model, _partial_=True)(encoder=encoder, head=head, predictor=predictor, regularizer=regularizer,
+    return instantiate(cfg.model, _partial_=True)(encoder=encoder, head=head, predictor=predictor, regularizer=regularizer, high_level=high_level,
                                                   state_dim=state_dim, run_config=OmegaConf.to_container(cfg, resolve=True))  # fmt: skip
 
 
@@ -44,17 +45,23 @@ def build_controller(cfg: DictConfig, model: pl.LightningModule, world: Any) -> 
 
 
 def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, run_dir: Path) -> dict[str, Any]:
-    """Run the planning protocol; write trajectories.png and episode.gif; return the protocol's results."""
+    """Run the planning protocol (with ``cfg.guardrail`` fitted first when set); write trajectories.png and episode.gif;
+    return the protocol's results."""
     model.eval()
     torch.manual_seed(cfg.seed)
     controller = build_controller(cfg, model, world)
+    guardrail_report = {}
+    if cfg.get("guardrail"):
+        guardrail = instantiate(cfg.guardrail).build(model, world, seed=cfg.seed)
+        controller.objective.guardrails.append(guardrail)
+        guardrail_report = {"guardrail": {**OmegaConf.to_container(cfg.guardrail, resolve=True), **guardrail.fit_report}}
     results, record = evaluate_planning(controller, world, **OmegaConf.to_container(cfg.protocol, resolve=True))
     probe = getattr(model, "position_probe", None)
     decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None
     pixels_per_unit = getattr(getattr(world, "geometry", None), "pixels_per_unit", 1.0)  # the plot draws in pixels
     plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius * pixels_per_unit, decode=decode)
     episode_gif(record, run_dir / "episode.gif", decode)
-    return results
+    return results | guardrail_report
 
 
 def run_world_model(cfg: DictConfig, run_dir: Path, overrides: list[str], git_root: Path) -> dict[str, Any]:

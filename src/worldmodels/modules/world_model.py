@@ -24,16 +24,18 @@ class WorldModel(pl.LightningModule):
 
     where ẑ_h is the autoregressive rollout from z_0 over ``rollout_steps`` = H actions. A linear position probe
     on detached latents reports ``probe/pos_err`` in pixels; validation logs the rollout error by horizon.
-    Planners use ``encode`` and ``rollout``.
+    An optional ``high_level`` model (e.g. ``MacroStepPredictor``) learns k-step transitions on the detached latents
+    (weight ``high_level_weight``; it does not shape the latent). Planners use ``encode``, ``rollout`` and ``macro_step``.
     """
 
     def __init__(self, encoder: nn.Module, head: nn.Module, predictor: nn.Module, regularizer: nn.Module, state_dim: int = 2,
                  rollout_steps: int = 8, teacher_weight: float = 1.0, rollout_weight: float = 1.0, state_scale: float = 64.0,
                  lr: float = 1e-3, weight_decay: float = 0.0, warmup_steps: int = 50, final_lr_ratio: float = 0.0,
-                 run_config: dict[str, Any] | None = None) -> None:  # fmt: skip
+                 high_level: nn.Module | None = None, high_level_weight: float = 1.0, run_config: dict[str, Any] | None = None) -> None:  # fmt: skip
         super().__init__()
-        self.save_hyperparameters(ignore=["encoder", "head", "predictor", "regularizer"])
+        self.save_hyperparameters(ignore=["encoder", "head", "predictor", "regularizer", "high_level"])
         self.encoder, self.head, self.predictor, self.regularizer = encoder, head, predictor, regularizer
+        self.high_level = high_level
         self.position_probe = nn.Linear(head.out_dim, state_dim) if state_dim else None
 
     def encode(self, obs: torch.Tensor) -> torch.Tensor:
@@ -45,6 +47,13 @@ class WorldModel(pl.LightningModule):
         """z_0 (N, D) and actions (N, H, A) -> predicted latents z_1..z_H (N, H, D)."""
         return self.predictor(latent, actions)
 
+    def macro_step(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """z_t (N, D) and k actions (N, k, A) -> z_{t+k} (N, D): the high-level model's one call when it predicts
+        k-step transitions, otherwise the last latent of the low-level rollout."""
+        if self.high_level is not None and actions.shape[1] == self.high_level.macro_steps:
+            return self.high_level(latent, actions)
+        return self.rollout(latent, actions)[:, -1]
+
     def _losses(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         latents = self.encode(batch["obs"])  # (B, T, D)
         actions = batch["actions"].float()  # (B, T − 1, A)
@@ -53,6 +62,8 @@ class WorldModel(pl.LightningModule):
         rolled = self.rollout(latents[:, 0], actions[:, :horizon])
         rollout_err = (rolled - latents[:, 1 : horizon + 1]).square().mean(dim=(0, 2))  # (H,)
         out = {"latents": latents, "teacher": (teacher - latents[:, 1:]).square().mean(), "rollout_by_h": rollout_err}
+        if self.high_level is not None:
+            out["high_level"] = self.high_level.loss(latents.detach(), actions)
         if self.position_probe is not None and "states" in batch:
             pred = self.position_probe(latents.detach()) * self.hparams.state_scale
             out["probe_loss"] = F.mse_loss(pred / self.hparams.state_scale, batch["states"].float() / self.hparams.state_scale)
@@ -70,9 +81,11 @@ class WorldModel(pl.LightningModule):
             metrics["collapse/std"] = embedding_std(out["latents"][:, 0].detach())
             if "pos_err" in out:
                 metrics["probe/pos_err"] = out["pos_err"]
+            if "high_level" in out:
+                metrics["train/high_level_loss"] = out["high_level"]
             self.log_dict(metrics, prog_bar=False)
             self.log("loss", loss, prog_bar=True, logger=False)
-        return loss + out.get("probe_loss", 0.0)
+        return loss + out.get("probe_loss", 0.0) + self.hparams.high_level_weight * out.get("high_level", 0.0)
 
     def validation_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:
         out = self._losses(batch)
@@ -80,6 +93,8 @@ class WorldModel(pl.LightningModule):
         metrics["val/rollout_err"] = out["rollout_by_h"].mean()
         if "pos_err" in out:
             metrics["val/pos_err"] = out["pos_err"]
+        if "high_level" in out:
+            metrics["val/high_level_err"] = out["high_level"]  # compare with val/rollout_err_h{k}: the low level's k-step error
         self.log_dict(metrics, prog_bar=False)
 
     def configure_optimizers(self) -> dict[str, Any]:

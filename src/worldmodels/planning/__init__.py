@@ -4,6 +4,7 @@ from worldmodels.planning.base import CostFn, Planner
 from worldmodels.planning.cem import CEMPlanner, MPPIPlanner
 from worldmodels.planning.evaluate import EpisodeRecord, evaluate_planning, wilson_interval
 from worldmodels.planning.gradient import GradientPlanner
+from worldmodels.planning.guardrail import Guardrail, GuardrailHead, GuardrailRecipe
 from worldmodels.planning.hierarchical import SubgoalPlanner
 from worldmodels.planning.icem import ICEMPlanner
 from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
@@ -11,5 +12,5 @@ from worldmodels.planning.mpc import LatentMPC
 from worldmodels.planning.objective import LatentGoalEnergy
 from worldmodels.planning.transition_memory import StallMemory
 
-__all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
+__all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "Guardrail", "GuardrailHead", "GuardrailRecipe", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
            "LatentPath", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "evaluate_planning", "wilson_interval"]  # fmt: skip

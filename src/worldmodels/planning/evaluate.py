@@ -16,13 +16,15 @@ from worldmodels.planning.mpc import LatentMPC
 @dataclass
 class EpisodeRecord:
     """What an evaluation keeps for plots: positions (B, T + 1, 2), goals (B, 2), layouts, predicted paths of episode 0,
-    and with a ``SubgoalPlanner`` the subgoal latents of every episode at every re-plan (B, R, D)."""
+    with a ``SubgoalPlanner`` the subgoal latents of every episode at every re-plan (B, R, D), and the env's hazard box
+    (x0, y0, x1, y1) when it has one."""
 
     positions: torch.Tensor
     goals: torch.Tensor
     walls: torch.Tensor
     predicted_latents: list[torch.Tensor] = field(default_factory=list)
     subgoals: torch.Tensor | None = None
+    hazard: torch.Tensor | None = None
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -42,12 +44,15 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
 
     Success is judged at the final step: final distance to the goal < ``success_radius`` px. Episodes are
     drawn by ``world.episodes()`` with ``seed`` (start and goal in different rooms by default) and run
-    ``episodes_per_batch`` at a time through the batched planner. Returns the results dict and a record.
+    ``episodes_per_batch`` at a time through the batched planner. Episodes with a hazard (``rooms.entered``) also
+    report the violation rate: the fraction of episodes whose dot entered the hazard at any step. Returns the results
+    dict and a record.
     """
     generator = torch.Generator().manual_seed(seed)
     distances, positions, goals, walls, plan_seconds, plan_calls = [], [], [], [], 0.0, 0
     predicted: list[torch.Tensor] = []
     subgoals: list[torch.Tensor] = []
+    entered: list[torch.Tensor] = []
     for begin in range(0, episodes, episodes_per_batch):
         rooms = world.episodes()
         rooms.reset(min(episodes_per_batch, episodes - begin), generator, different_rooms=different_rooms)
@@ -73,6 +78,8 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         positions.append(torch.stack(path, dim=1))
         goals.append(rooms.goal.clone())
         walls.append(rooms.walls.clone())
+        if hasattr(rooms, "entered"):
+            entered.append(rooms.entered.clone())
         if batch_subgoals:
             subgoals.append(torch.stack(batch_subgoals, dim=1))
     final = torch.cat(distances)
@@ -94,5 +101,10 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         "seconds_per_replan_per_episode": per_call / min(episodes_per_batch, episodes),
         "total_planning_seconds": plan_seconds,
     }
-    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted, torch.cat(subgoals) if subgoals else None)
+    if entered:
+        violations = int(torch.cat(entered).sum())
+        results |= {"violation_rate": violations / episodes, "violation_ci95": list(wilson_interval(violations, episodes)),
+                    "safe_success_rate": int(((final < success_radius) & ~torch.cat(entered)).sum()) / episodes}  # fmt: skip
+    hazard = getattr(rooms, "hazard", None)
+    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted, torch.cat(subgoals) if subgoals else None, hazard)
     return results, record

@@ -3,11 +3,13 @@ reaches them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 
 from worldmodels.planning.base import CostFn, Planner
+from worldmodels.planning.guardrail import Guardrail
 from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
 from worldmodels.planning.transition_memory import StallMemory
 
@@ -43,10 +45,11 @@ class SubgoalPlanner(Planner):
         if self.memory is not None:
             self.memory.record(before, actions, predicted, after)
 
-    def subgoals(self, world_model: Any, latent: torch.Tensor, goal: torch.Tensor, action_dim: int) -> torch.Tensor:
-        """Current and goal latents (B, D) -> the latents (B, D) the low level plans toward this re-plan."""
+    def subgoals(self, world_model: Any, latent: torch.Tensor, goal: torch.Tensor, action_dim: int, guardrails: Sequence[Guardrail] = ()) -> torch.Tensor:
+        """Current and goal latents (B, D) -> the latents (B, D) the low level plans toward this re-plan; the search
+        avoids nodes that ``guardrails`` put in a forbidden zone."""
         macros = self.search.macros(self.action_low.expand(action_dim), self.action_high.expand(action_dim))
-        self.last_paths = self.search.search(world_model, latent, goal, macros, self.memory)
+        self.last_paths = self.search.search(world_model, latent, goal, macros, self.memory, guardrails)
         self.last_subgoals = torch.stack([self._subgoal(path, g) for path, g in zip(self.last_paths, goal, strict=True)])
         return self.last_subgoals
 

@@ -10,11 +10,14 @@ subgoal latents a low-level planner then chases.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 
+from worldmodels.planning.guardrail import Guardrail
 from worldmodels.planning.transition_memory import StallMemory
 
 
@@ -43,8 +46,11 @@ def macro_directions(action_dim: int, count: int, seed: int = 0) -> torch.Tensor
 
 
 class LatentGraphSearch:
-    """Breadth-first search over macro-action transitions of a world model (``rollout(latent (N, D), actions (N, T, A))``
-    -> (N, T, D)).
+    """Breadth-first search over macro-action transitions of a world model.
+
+    ``transition`` says which model moves a node by a macro-action: ``rollout`` rolls the low-level model out k steps
+    (``rollout(latent (N, D), actions (N, k, A))`` -> (N, k, D)); ``high_level`` makes one call to the world model's
+    learned k-step model (``macro_step(latent (N, D), actions (N, k, A))`` -> (N, D); train with ``high_level=macro_mlp``).
 
     Args:
         macro_steps: k, model steps one macro-action is held.
@@ -56,13 +62,18 @@ class LatentGraphSearch:
         min_move: a child that moved less than ``min_move`` × (median root step) is dropped (blocked).
         stall_radius: with a ``StallMemory``, transitions from within ``stall_radius`` × (median root step) of a
             remembered stall, heading the same way, are dropped too.
+        transition: ``rollout`` (the low-level model, k calls per depth) or ``high_level`` (the learned k-step model).
     """
 
+    TRANSITIONS = ("rollout", "high_level")
+
     def __init__(self, macro_steps: int = 4, directions: int = 8, macro_scale: float = 1.0, max_depth: int = 40, max_nodes: int = 2000,
-                 merge: float = 0.5, min_move: float = 0.25, stall_radius: float = 0.5) -> None:  # fmt: skip
+                 merge: float = 0.5, min_move: float = 0.25, stall_radius: float = 0.5, transition: str = "rollout") -> None:  # fmt: skip
+        if transition not in self.TRANSITIONS:
+            raise ValueError(f"transition={transition!r}; allowed: {self.TRANSITIONS}")
         self.macro_steps, self.directions, self.macro_scale = macro_steps, directions, macro_scale
         self.max_depth, self.max_nodes, self.merge, self.min_move = max_depth, max_nodes, merge, min_move
-        self.stall_radius = stall_radius
+        self.stall_radius, self.transition = stall_radius, transition
 
     def macros(self, action_low: torch.Tensor, action_high: torch.Tensor) -> torch.Tensor:
         """The macro-actions (M, A) within the box [action_low, action_high] ((A,) each)."""
@@ -71,15 +82,21 @@ class LatentGraphSearch:
 
     @torch.no_grad()
     def search(self, world_model: Any, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor,
-               memory: StallMemory | None = None) -> list[LatentPath]:  # fmt: skip
+               memory: StallMemory | None = None, guardrails: Sequence[Guardrail] = ()) -> list[LatentPath]:  # fmt: skip
         """For every episode, the path (of node latents) from its start to the searched node nearest its goal.
 
         ``starts`` and ``goals`` are (B, D); every node is expanded by ``macros`` (M, A) (see ``macros``). The B
         searches advance together, one batched model rollout per depth. With ``memory``, transitions that repeat a
-        stall remembered for that episode count as blocked.
+        stall remembered for that episode count as blocked; so do children that a guardrail puts in its forbidden zone.
         """
         macros = macros.to(starts)
         held = macros[:, None].expand(-1, self.macro_steps, -1)
+        if self.transition == "high_level":
+            model = getattr(world_model, "high_level", None)
+            if model is None or model.macro_steps != self.macro_steps:
+                found = "none" if model is None else f"one of {model.macro_steps} steps"
+                raise ValueError(f"transition=high_level needs a world model trained with a {self.macro_steps}-step high-level model "
+                                 f"(high_level=macro_mlp high_level.macro_steps={self.macro_steps}); this model has {found}")  # fmt: skip
         trees = [_Tree(start, episode) for episode, start in enumerate(starts)]
         for _ in range(self.max_depth):
             growing = [tree for tree in trees if tree.frontier and len(tree.latents) < self.max_nodes]
@@ -87,9 +104,11 @@ class LatentGraphSearch:
                 break
             parents = torch.cat([tree.latents[tree.frontier] for tree in growing])
             flat_parents = parents.repeat_interleave(len(macros), 0)
-            rolled = world_model.rollout(flat_parents, held.repeat(len(parents), 1, 1))  # (F·M, k, D)
+            rolled = self._transition(world_model, flat_parents, held.repeat(len(parents), 1, 1))  # (F·M, k, D)
             children = rolled[:, -1]
             moved = (children - flat_parents).norm(dim=-1)
+            for guardrail in guardrails:
+                moved = moved.masked_fill(guardrail.violates(rolled).any(dim=1), 0.0)
             begin = 0
             for tree in growing:
                 end = begin + len(tree.frontier) * len(macros)
@@ -103,6 +122,15 @@ class LatentGraphSearch:
                 tree.grow(children[begin:end], tree_moved, len(macros), self.merge, self.min_move)
                 begin = end
         return [tree.path(goal, macros) for tree, goal in zip(trees, goals, strict=True)]
+
+    def _transition(self, world_model: Any, parents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """Parents (N, D) and held macro-actions (N, k, A) -> the latents after each of the k steps (N, k, D); the
+        high-level model predicts only the last, and the steps before it are taken on the straight line to it."""
+        if self.transition == "rollout":
+            return world_model.rollout(parents, actions)
+        child = world_model.macro_step(parents, actions)
+        fractions = torch.arange(1, self.macro_steps + 1, dtype=parents.dtype, device=parents.device) / self.macro_steps
+        return parents[:, None] + fractions[None, :, None] * (child - parents)[:, None]
 
 
 class _Tree:
@@ -119,11 +147,13 @@ class _Tree:
         """Add the frontier's children (F·M, D) that moved (F·M,) far enough and are new; they become the frontier."""
         radius = merge * self.scale
         candidates = torch.nonzero((moved > min_move * self.scale) & (torch.cdist(children, self.latents).amin(-1) >= radius)).flatten()
-        close = (torch.cdist(children[candidates], children[candidates]) < radius).tolist()
+        close = (torch.cdist(children[candidates], children[candidates]) < radius).numpy()
+        alive = np.ones(len(candidates), dtype=bool)  # not within the radius of a child kept before it
         kept: list[int] = []
         for i in range(len(candidates)):
-            if not any(close[i][j] for j in kept):
+            if alive[i]:
                 kept.append(i)
+                alive &= ~close[i]
         first = len(self.latents)
         chosen = candidates[kept].tolist()
         self.parents += [self.frontier[index // num_macros] for index in chosen]

@@ -66,7 +66,7 @@ class LatentMPC:
         if isinstance(self.planner, SubgoalPlanner):
             if self.executed is not None and self.executed[0].shape == latent.shape:
                 self.planner.observe(*self.executed, latent)
-            goal = self.planner.subgoals(self.world_model, latent, goal, self.action_dim)
+            goal = self.planner.subgoals(self.world_model, latent, goal, self.action_dim, self.objective.guardrails)
         batch = latent.shape[0]
         if self.plan is None or not self.warm_start or self.plan.shape[0] != batch:
             init = self.planner.initial_mean(batch, self.action_dim)

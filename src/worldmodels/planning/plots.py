@@ -18,8 +18,9 @@ from worldmodels.planning.evaluate import EpisodeRecord  # noqa: E402
 
 def plot_trajectories(record: EpisodeRecord, path: str | Path, success_radius: float, num_episodes: int = 8,
                       decode: Callable[[torch.Tensor], torch.Tensor] | None = None) -> None:  # fmt: skip
-    """A grid of episodes: walls, the executed path (start o, end x), the goal with its success circle and, when the
-    record has subgoals and ``decode`` maps latents (N, D) to positions (N, 2), the subgoals chosen along the way."""
+    """A grid of episodes: walls, the executed path (start o, end x), the goal with its success circle, the hazard box
+    when there is one and, when the record has subgoals and ``decode`` maps latents (N, D) to positions (N, 2), the
+    subgoals chosen along the way."""
     count = min(num_episodes, len(record.positions))
     cols = min(4, count)
     rows = -(-count // cols)
@@ -29,6 +30,9 @@ def plot_trajectories(record: EpisodeRecord, path: str | Path, success_radius: f
         if i >= count:
             continue
         ax.imshow(record.walls[i].numpy(), cmap="Greys", vmin=0, vmax=400)
+        if record.hazard is not None:
+            x0, y0, x1, y1 = record.hazard.tolist()
+            ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, color="tab:red", alpha=0.25, label="hazard"))
         xy = record.positions[i].numpy()
         final = float(np.linalg.norm(xy[-1] - record.goals[i].numpy()))
         ax.plot(xy[:, 0], xy[:, 1], "-", color="tab:blue", lw=1)

@@ -1,6 +1,7 @@
 """Predictors in representation space (token, embedding and action-conditioned), and projector heads."""
 
 from worldmodels.predictors.gru import GRUPredictor, ResidualMLPPredictor
+from worldmodels.predictors.macro import MacroStepPredictor
 from worldmodels.predictors.mlp import IdentityPredictor, MLPPredictor
 from worldmodels.predictors.projector import FlattenProjector, MLPProjector
 from worldmodels.predictors.transformer import BlockCausalTransformerPredictor
@@ -11,6 +12,7 @@ __all__ = [
     "FlattenProjector",
     "GRUPredictor",
     "IdentityPredictor",
+    "MacroStepPredictor",
     "MLPPredictor",
     "MLPProjector",
     "ResidualMLPPredictor",
