@@ -19,14 +19,14 @@ GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir())
 OPTIONS = [(group, path.stem) for group in GROUPS for path in sorted((CONF / group).glob("*.yaml"))]
 
 
-WORLD_MODEL_OPTIONS = {("env", "two_rooms"), ("env", "wall"), ("env", "gym"), ("env", "point_maze"), ("data", "two_rooms"),
-                       ("predictor", "gru"), ("predictor", "residual_mlp"), ("predictor", "transformer_ac"), ("regularizer", "wm_vcreg"),
-                       ("regularizer", "wm_sigreg")}  # fmt: skip
+WORLD_MODEL_GROUPS = {"env", "planner", "high_level", "guardrail"}  # groups that only the world-model task composes
+WORLD_MODEL_OPTIONS = {("data", "two_rooms"), ("predictor", "gru"), ("predictor", "residual_mlp"), ("predictor", "transformer_ac"),
+                       ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # fmt: skip
 
 
 def compose_with(*overrides: str) -> DictConfig:
     """The train config with ``overrides``; options of the world-model task (env, planner, ...) compose within it."""
-    needs_world_model = any(tuple(o.split("=", 1)) in WORLD_MODEL_OPTIONS or o.startswith("planner=") for o in overrides)
+    needs_world_model = any(tuple(o.split("=", 1)) in WORLD_MODEL_OPTIONS or o.split("=", 1)[0] in WORLD_MODEL_GROUPS for o in overrides)
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         return compose(config_name="train", overrides=(["task=world_model"] if needs_world_model else []) + list(overrides), return_hydra_config=True)
 
@@ -47,7 +47,7 @@ def test_every_planner_instantiates_and_plans(option: str) -> None:
     assert plan.shape == (2, 3, 2) and plan.abs().max() <= planner.action_high.max()
 
 
-@pytest.mark.parametrize("option", ["two_rooms", "wall"])
+@pytest.mark.parametrize("option", ["two_rooms", "wall", "grid_rooms", "two_rooms_hazard"])
 def test_rooms_envs_instantiate(option: str) -> None:
     world = instantiate(compose_with(f"env={option}").env)
     assert world.obs_shape == (2, 65, 65) and world.action_dim == 2
