@@ -48,6 +48,7 @@ class GridRoomsGeometry:
     substeps: int = 16
     blob_sigma: float = 1.3
     doors: tuple[Door, ...] = field(init=False)
+    walls: torch.Tensor = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rooms < 2:
@@ -55,6 +56,7 @@ class GridRoomsGeometry:
         if min(self.room_spans()[i][1] - self.room_spans()[i][0] for i in range(self.rooms)) < 2 * self.door_half_width + 4:
             raise ValueError(f"size={self.size} is too small for {self.rooms} x {self.rooms} rooms with {2 * self.door_half_width + 1}-px doors")
         object.__setattr__(self, "doors", self._draw_doors())
+        object.__setattr__(self, "walls", self._draw_walls())  # fixed layout: rendered once, not on every observation
 
     @property
     def interior(self) -> tuple[float, float]:
@@ -159,6 +161,9 @@ class GridRoomsGeometry:
 
     def wall_image(self) -> torch.Tensor:
         """(size, size) uint8, 255 on wall pixels: the border lines and the inner walls outside their doors."""
+        return self.walls
+
+    def _draw_walls(self) -> torch.Tensor:
         coords = torch.arange(self.size, dtype=torch.float32)
         ys, xs = torch.meshgrid(coords, coords, indexing="ij")
         low, high = self.border, self.size - 1 - self.border

@@ -39,7 +39,21 @@ def random_walks(rooms: Any, policy: HeadingRandomWalk, num_trajectories: int, l
     return {"obs": obs.numpy(), "actions": torch.stack(actions, dim=1).numpy().astype(np.float32), "states": states.numpy().astype(np.float32)}
 
 
-class RoomsWorld:
+class _DotWorld:
+    """What the room worlds share: a dot moved by 2-D displacements, seen as (dot, walls) images of ``geometry.size``."""
+
+    geometry: RoomsGeometry | GridRoomsGeometry
+
+    @property
+    def action_dim(self) -> int:
+        return 2
+
+    @property
+    def obs_shape(self) -> tuple[int, int, int]:
+        return (2, self.geometry.size, self.geometry.size)
+
+
+class RoomsWorld(_DotWorld):
     """Two Rooms or Wall: batched collection with the heading random walk, and goal-reaching episodes."""
 
     def __init__(self, name: str = "two_rooms", max_action: float = 2.45, policy: HeadingRandomWalk | None = None,
@@ -55,14 +69,6 @@ class RoomsWorld:
         self.hazard = tuple(hazard) if hazard is not None else None
         self.hazard_clearance = hazard_clearance
         self.gym_id = {"two_rooms": "worldmodels/TwoRooms-v0", "wall": "worldmodels/Wall-v0"}[name]
-
-    @property
-    def action_dim(self) -> int:
-        return 2
-
-    @property
-    def obs_shape(self) -> tuple[int, int, int]:
-        return (2, self.geometry.size, self.geometry.size)
 
     def episodes(self) -> RoomsBatch:
         """An empty batch of evaluation episodes with this world's start/goal protocol (across the hazard when there is one)."""
@@ -95,7 +101,7 @@ class RoomsWorld:
         return {"env": self.name, "gym_id": self.gym_id, "policy": type(self.policy).__name__, "policy_config": self.policy.config()}
 
 
-class GridRoomsWorld:
+class GridRoomsWorld(_DotWorld):
     """A grid of rooms joined by doors (a maze drawn from ``layout_seed``): collection with the heading random walk, and
     goal-reaching episodes whose start and goal lie ``min_room_distance`` or more doors apart."""
 
@@ -107,14 +113,6 @@ class GridRoomsWorld:
         self.policy = policy or HeadingRandomWalk(max_action=max_action)
         self.margin, self.min_room_distance = margin, min_room_distance
         self.gym_id = "worldmodels/GridRooms-v0"
-
-    @property
-    def action_dim(self) -> int:
-        return 2
-
-    @property
-    def obs_shape(self) -> tuple[int, int, int]:
-        return (2, self.geometry.size, self.geometry.size)
 
     def episodes(self) -> GridRoomsBatch:
         """An empty batch of evaluation episodes (start and goal ``min_room_distance`` doors apart)."""

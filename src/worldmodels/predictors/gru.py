@@ -6,6 +6,17 @@ import torch
 from torch import nn
 
 
+def gelu_mlp(in_dim: int, hidden_dim: int, depth: int, out_dim: int) -> nn.Sequential:
+    """``depth`` Linear + GELU hidden layers of width ``hidden_dim``, then a Linear to ``out_dim``: (..., in) -> (..., out)."""
+    layers: list[nn.Module] = []
+    width = in_dim
+    for _ in range(depth):
+        layers += [nn.Linear(width, hidden_dim), nn.GELU()]
+        width = hidden_dim
+    layers.append(nn.Linear(width, out_dim))
+    return nn.Sequential(*layers)
+
+
 class GRUPredictor(nn.Module):
     """EB-JEPA's predictor: a GRU cell whose hidden state is the latent and whose input is the embedded action.
 
@@ -40,13 +51,7 @@ class ResidualMLPPredictor(nn.Module):
     def __init__(self, latent_dim: int, action_dim: int, action_embed_dim: int = 16, hidden_dim: int = 256, depth: int = 2) -> None:
         super().__init__()
         self.action_encoder = nn.Linear(action_dim, action_embed_dim)
-        layers: list[nn.Module] = []
-        width = latent_dim + action_embed_dim
-        for _ in range(depth):
-            layers += [nn.Linear(width, hidden_dim), nn.GELU()]
-            width = hidden_dim
-        layers.append(nn.Linear(width, latent_dim))
-        self.mlp = nn.Sequential(*layers)
+        self.mlp = gelu_mlp(latent_dim + action_embed_dim, hidden_dim, depth, latent_dim)
 
     def step(self, latent: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
         return latent + self.mlp(torch.cat([latent, self.action_encoder(action)], dim=-1))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from worldmodels.predictors.gru import gelu_mlp
+
 
 class MacroStepPredictor(nn.Module):
     """z_{t+k} = z_t + MLP([z_t, embed(a_t, ..., a_{t+k−1})]): the k-step transition of a world model in one call.
@@ -18,13 +20,7 @@ class MacroStepPredictor(nn.Module):
         super().__init__()
         self.macro_steps = macro_steps
         self.action_encoder = nn.Linear(macro_steps * action_dim, action_embed_dim)
-        layers: list[nn.Module] = []
-        width = latent_dim + action_embed_dim
-        for _ in range(depth):
-            layers += [nn.Linear(width, hidden_dim), nn.GELU()]
-            width = hidden_dim
-        layers.append(nn.Linear(width, latent_dim))
-        self.mlp = nn.Sequential(*layers)
+        self.mlp = gelu_mlp(latent_dim + action_embed_dim, hidden_dim, depth, latent_dim)
 
     def forward(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         """z_t (N, D) and the macro-action's actions (N, k, A) -> z_{t+k} (N, D)."""
