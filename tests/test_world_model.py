@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +88,11 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     assert planning["seconds_per_replan_call"] > 0
     for name in ("trajectories.png", "episode.gif", "curves.png", "config.yaml"):
         assert (run / name).stat().st_size > 0, name
+    with (run / "episodes.csv").open() as handle:
+        episodes = list(csv.DictReader(handle))
+    assert [int(row["episode"]) for row in episodes] == [0, 1, 2] and {row["steps"] for row in episodes} == {"6"}
+    assert sum(int(row["success"]) for row in episodes) / 3 == planning["success_rate"]
+    assert all((float(row["final_distance"]) < 4.5) == bool(int(row["success"])) for row in episodes)
     ckpt = run / "checkpoints" / "last.ckpt"
     torch.load(ckpt, weights_only=True)
     assert results["planning"] == planning

@@ -103,7 +103,7 @@ TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frame
 
 def test_world_model_trains_and_plans_with_the_transformer_predictor(tmp_path: Path) -> None:
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = compose(config_name="train", overrides=["experiment=two_rooms", "predictor=transformer_ac", "logger=csv", *TINY])
+        cfg = compose(config_name="train", overrides=["experiment=two_rooms", "predictor=transformer_ac", "logger=csv", "compile=false", *TINY])
     with open_dict(cfg):
         cfg.paths.output_dir = str(tmp_path / "run")
         cfg.trainer.enable_progress_bar = False

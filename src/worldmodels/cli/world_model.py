@@ -18,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from worldmodels.loggers import finish
 from worldmodels.planning import LatentMPC, evaluate_planning
+from worldmodels.planning.evaluate import write_episodes_csv
 from worldmodels.planning.plots import episode_gif, plot_trajectories
 from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
 from worldmodels.runs.resume import requeued_checkpoint
@@ -59,6 +60,7 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, 
     probe = getattr(model, "position_probe", None)
     decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None
     pixels_per_unit = getattr(getattr(world, "geometry", None), "pixels_per_unit", 1.0)  # the plot draws in pixels
+    write_episodes_csv(record, cfg.protocol.success_radius, run_dir / "episodes.csv")
     plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius * pixels_per_unit, decode=decode)
     episode_gif(record, run_dir / "episode.gif", decode)
     return results | guardrail_report

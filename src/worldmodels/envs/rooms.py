@@ -33,9 +33,9 @@ def stop_at_walls(pos: torch.Tensor, displacement: torch.Tensor, is_free: Callab
 def blob_image(pos: torch.Tensor, size: int, sigma: float) -> torch.Tensor:
     """Positions (B, 2) -> (B, size, size) uint8 Gaussian blobs 255 · exp(−d² / (2σ²)) centred on (x, y) = (column, row)."""
     coords = torch.arange(size, dtype=torch.float32)
-    dx = coords[None, None, :] - pos[:, 0, None, None].float()
-    dy = coords[None, :, None] - pos[:, 1, None, None].float()
-    return (255.0 * torch.exp(-(dx.square() + dy.square()) / (2 * sigma**2))).round().to(torch.uint8)
+    columns = torch.exp(-(coords - pos[:, 0, None].float()).square() / (2 * sigma**2))  # (B, size): the Gaussian is separable
+    rows = torch.exp(-(coords - pos[:, 1, None].float()).square() / (2 * sigma**2))
+    return (255.0 * rows[:, :, None] * columns[:, None, :]).round().to(torch.uint8)
 
 
 @dataclass(frozen=True)

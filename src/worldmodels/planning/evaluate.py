@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -17,7 +19,7 @@ from worldmodels.planning.mpc import LatentMPC
 class EpisodeRecord:
     """What an evaluation keeps for plots: positions (B, T + 1, 2), goals (B, 2), layouts, predicted paths of episode 0,
     with a ``SubgoalPlanner`` the subgoal latents of every episode at every re-plan (B, R, D), and the env's hazard box
-    (x0, y0, x1, y1) when it has one."""
+    (x0, y0, x1, y1) when it has one, and the final distances to the goal."""
 
     positions: torch.Tensor
     goals: torch.Tensor
@@ -25,6 +27,18 @@ class EpisodeRecord:
     predicted_latents: list[torch.Tensor] = field(default_factory=list)
     subgoals: torch.Tensor | None = None
     hazard: torch.Tensor | None = None
+    final_distances: torch.Tensor | None = None  # (B,) what success is judged on, in the env's units
+
+
+def write_episodes_csv(record: EpisodeRecord, success_radius: float, path: Path) -> None:
+    """One row per episode, in protocol order: final distance, success, start, goal and the env steps taken. The
+    protocol's seed redraws the same layouts, so a failing episode can be replayed and inspected."""
+    final = record.final_distances if record.final_distances is not None else (record.positions[:, -1] - record.goals).norm(dim=-1)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["episode", "success", "final_distance", "start_x", "start_y", "goal_x", "goal_y", "steps"])
+        for index, (distance, start, goal) in enumerate(zip(final.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), strict=True)):
+            writer.writerow([index, int(distance < success_radius), round(distance, 3), *(round(v, 3) for v in start + goal), record.positions.shape[1] - 1])
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -106,5 +120,5 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         results |= {"violation_rate": violations / episodes, "violation_ci95": list(wilson_interval(violations, episodes)),
                     "safe_success_rate": int(((final < success_radius) & ~torch.cat(entered)).sum()) / episodes}  # fmt: skip
     hazard = getattr(rooms, "hazard", None)
-    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted, torch.cat(subgoals) if subgoals else None, hazard)
+    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted, torch.cat(subgoals) if subgoals else None, hazard, final)
     return results, record
