@@ -158,3 +158,28 @@ def test_the_high_level_transition_searches_with_one_call_per_depth() -> None:
         LatentGraphSearch(macro_steps=2, transition="high_level").search(WallModel(), start, goal, torch.eye(2))
     with pytest.raises(ValueError, match="allowed"):
         LatentGraphSearch(transition="learned")
+
+
+class DriftingModel:
+    """Latent (x, y, d): actions move (x, y) in an open plane; d, a dimension that should stay constant (a layout
+    feature), drifts by ``drift`` per step, as a learned predictor's static dimensions drift along long rollouts."""
+
+    def __init__(self, drift: float = 0.3) -> None:
+        self.drift = drift
+
+    def rollout(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        steps = torch.arange(1, actions.shape[1] + 1, dtype=latent.dtype)[None, :, None]
+        moved = latent[:, None, :2] + actions.cumsum(dim=1)
+        return torch.cat([moved, latent[:, None, 2:] + self.drift * steps], dim=-1)
+
+
+def test_goal_tolerance_ends_the_path_at_a_shallow_node_instead_of_a_drifted_detour() -> None:
+    start, goal = torch.zeros(1, 3), torch.tensor([[4.0, 0.0, 3.0]])  # two straight macro-steps away; d differs by 3
+    paths = {}
+    for tolerance in (0.0, 1.0):
+        search = LatentGraphSearch(macro_steps=2, directions=8, max_depth=12, goal_tolerance=tolerance)
+        (paths[tolerance],) = search.search(DriftingModel(), start, goal, search.macros(-torch.ones(2), torch.ones(2)))
+    nearest, tolerant = paths[0.0], paths[1.0]
+    assert len(nearest.latents) - 1 >= 4  # the drift makes a detour's end the nearest node
+    assert len(tolerant.latents) - 1 == 2 and torch.allclose(tolerant.latents[-1, :2], goal[0, :2])  # the straight path
+    assert tolerant.goal_distance <= nearest.goal_distance + 1.0 * 2.9  # within the tolerance (median step < 2.9)

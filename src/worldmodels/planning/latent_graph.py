@@ -62,18 +62,22 @@ class LatentGraphSearch:
         min_move: a child that moved less than ``min_move`` × (median root step) is dropped (blocked).
         stall_radius: with a ``StallMemory``, transitions from within ``stall_radius`` × (median root step) of a
             remembered stall, heading the same way, are dropped too.
+        goal_tolerance: the path ends at the shallowest node within ``goal_tolerance`` × (median root step) of the
+            nearest node's goal distance (0: the nearest node). Predicted latents drift along long detours, so the
+            nearest node is often a detour; a tolerance keeps the path short and stable between re-plans.
         transition: ``rollout`` (the low-level model, k calls per depth) or ``high_level`` (the learned k-step model).
     """
 
     TRANSITIONS = ("rollout", "high_level")
 
     def __init__(self, macro_steps: int = 4, directions: int = 8, macro_scale: float = 1.0, max_depth: int = 40, max_nodes: int = 2000,
-                 merge: float = 0.5, min_move: float = 0.25, stall_radius: float = 0.5, transition: str = "rollout") -> None:  # fmt: skip
+                 merge: float = 0.5, min_move: float = 0.25, stall_radius: float = 0.5, transition: str = "rollout",
+                 goal_tolerance: float = 0.0) -> None:  # fmt: skip
         if transition not in self.TRANSITIONS:
             raise ValueError(f"transition={transition!r}; allowed: {self.TRANSITIONS}")
         self.macro_steps, self.directions, self.macro_scale = macro_steps, directions, macro_scale
         self.max_depth, self.max_nodes, self.merge, self.min_move = max_depth, max_nodes, merge, min_move
-        self.stall_radius, self.transition = stall_radius, transition
+        self.stall_radius, self.transition, self.goal_tolerance = stall_radius, transition, goal_tolerance
 
     def macros(self, action_low: torch.Tensor, action_high: torch.Tensor) -> torch.Tensor:
         """The macro-actions (M, A) within the box [action_low, action_high] ((A,) each)."""
@@ -121,7 +125,7 @@ class LatentGraphSearch:
                     tree_moved = tree_moved.masked_fill(stalls, 0.0)
                 tree.grow(children[begin:end], tree_moved, len(macros), self.merge, self.min_move)
                 begin = end
-        return [tree.path(goal, macros) for tree, goal in zip(trees, goals, strict=True)]
+        return [tree.path(goal, macros, self.goal_tolerance) for tree, goal in zip(trees, goals, strict=True)]
 
     def _transition(self, world_model: Any, parents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         """Parents (N, D) and held macro-actions (N, k, A) -> the latents after each of the k steps (N, k, D); the
@@ -139,7 +143,7 @@ class _Tree:
     def __init__(self, start: torch.Tensor, episode: int) -> None:
         self.episode = episode
         self.latents = start[None]
-        self.parents, self.via = [-1], [-1]
+        self.parents, self.via, self.depths = [-1], [-1], [0]
         self.frontier = [0]
         self.scale: torch.Tensor | None = None
 
@@ -158,13 +162,17 @@ class _Tree:
         chosen = candidates[kept].tolist()
         self.parents += [self.frontier[index // num_macros] for index in chosen]
         self.via += [index % num_macros for index in chosen]
+        self.depths += [self.depths[self.frontier[index // num_macros]] + 1 for index in chosen]
         self.latents = torch.cat([self.latents, children[chosen]])
         self.frontier = list(range(first, len(self.latents)))
 
-    def path(self, goal: torch.Tensor, macros: torch.Tensor) -> LatentPath:
-        """The chain of nodes from the start to the node nearest ``goal`` (D,), with its macro-actions."""
+    def path(self, goal: torch.Tensor, macros: torch.Tensor, tolerance: float = 0.0) -> LatentPath:
+        """The chain of nodes from the start to the shallowest node within ``tolerance`` × scale of the smallest
+        distance to ``goal`` (D,) (nearest first among equally deep ones), with its macro-actions."""
         distances = (self.latents - goal).norm(dim=-1)
-        chain = [int(distances.argmin())]
+        slack = tolerance * float(self.scale) if self.scale is not None else 0.0
+        near = torch.nonzero(distances <= distances.min() + slack).flatten().tolist()
+        chain = [min(near, key=lambda node: (self.depths[node], float(distances[node])))]
         while self.parents[chain[-1]] != -1:
             chain.append(self.parents[chain[-1]])
         chain.reverse()
