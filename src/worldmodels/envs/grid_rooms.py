@@ -239,8 +239,8 @@ class GridRoomsBatch:
         self.pos, self.goal = pos.float().clone(), goal.float().clone()
         self.walls = self.geometry.wall_image().expand(len(pos), -1, -1).clone()
 
-    def layout(self) -> dict[str, float]:
-        """The episode's layout parameters for ``info`` (the grid's layout is the geometry's: none per episode)."""
+    def layouts(self) -> dict[str, torch.Tensor]:
+        """Each episode's layout parameters: none (the grid's layout is the geometry's)."""
         return {}
 
     def step(self, action: torch.Tensor) -> torch.Tensor:

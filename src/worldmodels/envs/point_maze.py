@@ -268,6 +268,10 @@ class PointMazeBatch:
         self.goal_xy = torch.as_tensor(np.array(goals), dtype=torch.float32).reshape(-1, 2)
         self.walls = self.world.geometry.wall_image().expand(num_episodes, -1, -1).clone()
 
+    def layouts(self) -> dict[str, torch.Tensor]:
+        """Each episode's layout parameters: none (one fixed maze)."""
+        return {}
+
     @property
     def xy(self) -> torch.Tensor:
         """(B, 2) the balls' maze-frame positions."""

@@ -67,9 +67,9 @@ class RoomsBatch:
         """(B,) Euclidean pixel distance between the dot and its goal."""
         return (self.pos - self.goal).norm(dim=-1)
 
-    def layout(self) -> dict[str, float]:
-        """The first episode's layout for ``info``: its wall column and door row."""
-        return {"wall_x": float(self.wall_x[0]), "door_y": float(self.door_y[0])}
+    def layouts(self) -> dict[str, torch.Tensor]:
+        """Each episode's layout parameters, (B,) each: its wall column and door row."""
+        return {"wall_x": self.wall_x, "door_y": self.door_y}
 
     def region(self) -> torch.Tensor:
         """(B,) the room each dot is in: 0 left of the wall, 1 right of it."""

@@ -70,7 +70,7 @@ class RoomsEnv(gym.Env):
 
     def _info(self) -> dict[str, Any]:
         b = self.batch
-        return {"pos": b.pos[0].numpy().copy(), "goal": b.goal[0].numpy().copy(), **b.layout(), "distance": float(b.distance_to_goal()[0])}
+        return {"pos": b.pos[0].numpy().copy(), "goal": b.goal[0].numpy().copy(), **{name: float(values[0]) for name, values in b.layouts().items()}, "distance": float(b.distance_to_goal()[0])}
 
 
 class TwoRoomsEnv(RoomsEnv):

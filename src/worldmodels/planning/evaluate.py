@@ -17,28 +17,33 @@ from worldmodels.planning.mpc import LatentMPC
 
 @dataclass
 class EpisodeRecord:
-    """What an evaluation keeps for plots: positions (B, T + 1, 2), goals (B, 2), layouts, predicted paths of episode 0,
-    with a ``SubgoalPlanner`` the subgoal latents of every episode at every re-plan (B, R, D), and the env's hazard box
-    (x0, y0, x1, y1) when it has one, and the final distances to the goal."""
+    """What an evaluation keeps for plots and the per-episode table: positions (B, T + 1, 2), goals (B, 2), the final
+    distances to the goal that success is judged on (B,), wall images, the layouts' parameters (name -> (B,)), predicted
+    paths of episode 0, with a ``SubgoalPlanner`` the subgoal latents of every episode at every re-plan (B, R, D), and
+    the env's hazard box (x0, y0, x1, y1) when it has one."""
 
     positions: torch.Tensor
     goals: torch.Tensor
+    final_distances: torch.Tensor
     walls: torch.Tensor
+    layouts: dict[str, torch.Tensor] = field(default_factory=dict)
     predicted_latents: list[torch.Tensor] = field(default_factory=list)
     subgoals: torch.Tensor | None = None
     hazard: torch.Tensor | None = None
-    final_distances: torch.Tensor | None = None  # (B,) what success is judged on, in the env's units
 
 
 def write_episodes_csv(record: EpisodeRecord, success_radius: float, path: Path) -> None:
-    """One row per episode, in protocol order: final distance, success, start, goal and the env steps taken. The
-    protocol's seed redraws the same layouts, so a failing episode can be replayed and inspected."""
-    final = record.final_distances if record.final_distances is not None else (record.positions[:, -1] - record.goals).norm(dim=-1)
+    """One row per episode, in protocol order: final distance, success, start, goal, the env steps taken and the
+    layout's parameters (Two Rooms: wall column and door row), so a failing episode can be found and replayed."""
+    names = list(record.layouts)
+    layouts = torch.stack([record.layouts[name].float() for name in names], dim=1).tolist() if names else [[]] * len(record.goals)
+    rows = zip(record.final_distances.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), layouts, strict=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["episode", "success", "final_distance", "start_x", "start_y", "goal_x", "goal_y", "steps"])
-        for index, (distance, start, goal) in enumerate(zip(final.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), strict=True)):
-            writer.writerow([index, int(distance < success_radius), round(distance, 3), *(round(v, 3) for v in start + goal), record.positions.shape[1] - 1])
+        writer.writerow(["episode", "success", "final_distance", "start_x", "start_y", "goal_x", "goal_y", "steps", *names])
+        for index, (distance, start, goal, layout) in enumerate(rows):
+            writer.writerow([index, int(distance < success_radius), round(distance, 3), *(round(v, 3) for v in start + goal), record.positions.shape[1] - 1,
+                             *(round(v, 3) for v in layout)])  # fmt: skip
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -64,6 +69,7 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
     """
     generator = torch.Generator().manual_seed(seed)
     distances, positions, goals, walls, plan_seconds, plan_calls = [], [], [], [], 0.0, 0
+    layouts: list[dict[str, torch.Tensor]] = []
     predicted: list[torch.Tensor] = []
     subgoals: list[torch.Tensor] = []
     entered: list[torch.Tensor] = []
@@ -92,6 +98,7 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         positions.append(torch.stack(path, dim=1))
         goals.append(rooms.goal.clone())
         walls.append(rooms.walls.clone())
+        layouts.append({name: values.clone() for name, values in rooms.layouts().items()})
         if hasattr(rooms, "entered"):
             entered.append(rooms.entered.clone())
         if batch_subgoals:
@@ -120,5 +127,6 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         results |= {"violation_rate": violations / episodes, "violation_ci95": list(wilson_interval(violations, episodes)),
                     "safe_success_rate": int(((final < success_radius) & ~torch.cat(entered)).sum()) / episodes}  # fmt: skip
     hazard = getattr(rooms, "hazard", None)
-    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), torch.cat(walls), predicted, torch.cat(subgoals) if subgoals else None, hazard, final)
+    layout_columns = {name: torch.cat([batch[name] for batch in layouts]) for name in layouts[0]}
+    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), final, torch.cat(walls), layout_columns, predicted, torch.cat(subgoals) if subgoals else None, hazard)
     return results, record
