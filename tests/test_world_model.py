@@ -93,6 +93,7 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     assert [int(row["episode"]) for row in episodes] == [0, 1, 2] and {row["steps"] for row in episodes} == {"6"}
     assert sum(int(row["success"]) for row in episodes) / 3 == planning["success_rate"]
     assert all((float(row["final_distance"]) < 4.5) == bool(int(row["success"])) for row in episodes)
+    assert all(float(row["closest_distance"]) <= float(row["final_distance"]) + 1e-3 for row in episodes)
     ckpt = run / "checkpoints" / "last.ckpt"
     torch.load(ckpt, weights_only=True)
     assert results["planning"] == planning

@@ -33,16 +33,18 @@ class EpisodeRecord:
 
 
 def write_episodes_csv(record: EpisodeRecord, success_radius: float, path: Path) -> None:
-    """One row per episode, in protocol order: final distance, success, start, goal, the env steps taken and the
-    layout's parameters (Two Rooms: wall column and door row), so a failing episode can be found and replayed."""
+    """One row per episode, in protocol order: final distance, success, the closest approach to the goal (a failure
+    with a small one reached the goal and left it), start, goal, the env steps taken and the layout's parameters (Two
+    Rooms: wall column and door row), so a failing episode can be found and replayed."""
     names = list(record.layouts)
     layouts = torch.stack([record.layouts[name].float() for name in names], dim=1).tolist() if names else [[]] * len(record.goals)
-    rows = zip(record.final_distances.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), layouts, strict=True)
+    closest = (record.positions - record.goals[:, None]).norm(dim=-1).amin(dim=1)
+    rows = zip(record.final_distances.tolist(), closest.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), layouts, strict=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["episode", "success", "final_distance", "start_x", "start_y", "goal_x", "goal_y", "steps", *names])
-        for index, (distance, start, goal, layout) in enumerate(rows):
-            writer.writerow([index, int(distance < success_radius), round(distance, 3), *(round(v, 3) for v in start + goal), record.positions.shape[1] - 1,
+        writer.writerow(["episode", "success", "final_distance", "closest_distance", "start_x", "start_y", "goal_x", "goal_y", "steps", *names])
+        for index, (distance, nearest, start, goal, layout) in enumerate(rows):
+            writer.writerow([index, int(distance < success_radius), round(distance, 3), round(nearest, 3), *(round(v, 3) for v in start + goal), record.positions.shape[1] - 1,
                              *(round(v, 3) for v in layout)])  # fmt: skip
 
 
