@@ -3,8 +3,8 @@
     python experiments/two_rooms/failures.py outputs/two_rooms/runs/<run>      # a train run or a `worldmodels.plan` output dir
 
 Prints one line per failure (wall column, door row, start, goal, final and closest distance), how many failures
-had reached the goal (closest approach within the success radius) and left it, and the door rows of all episodes
-against those of the failures.
+had reached the goal (closest approach within the run's success radius, from its results.json) and left it, and the
+door rows of all episodes against those of the failures.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 
 
-def main(run: str, success_radius: float = 4.5) -> list[dict]:
+def main(run: str) -> list[dict]:
+    results = json.loads((Path(run) / "results.json").read_text())
+    success_radius = results.get("planning", results)["success_radius"]  # a train run nests the evaluation under "planning"
     with (Path(run) / "episodes.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     if rows and "door_y" not in rows[0]:
