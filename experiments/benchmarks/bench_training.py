@@ -91,7 +91,7 @@ def run_experiment(name: str, overrides: list[str], smoke: bool, root: Path) -> 
     threads = torch.get_num_threads()
     bare_model, lightning_model, datamodule_model = (copy.deepcopy(model) for _ in range(3))
     variants: dict[str, Callable[[], tuple[list[float], float]]] = {
-        "bare": lambda: bare_loop(bare_model, cached, loss_fn),
+        "bare": lambda: bare_loop(bare_model, cached, loss_fn, cfg.trainer.get("gradient_clip_val")),
         "lightning": lambda: lightning_loop(cfg, lightning_model, warmup + steps, root / name, batches=cached),
         "lightning_datamodule": lambda: lightning_loop(cfg, datamodule_model, warmup + steps, root / name, datamodule=datamodule),
     }

@@ -1,9 +1,9 @@
 """The two ways of training one model that the throughput benchmark compares, each timed per step.
 
 ``bare_loop``: a plain torch loop (forward, the same loss as the module's ``training_step`` written from its public
-parts, backward, AdamW with the same warmup-cosine schedule), no logging, no hooks. ``lightning_loop``: the module
-under a ``pl.Trainer`` with the run's own trainer settings, callbacks and loggers, validation off. Both return
-the ``perf_counter`` timestamp at the end of every step and the first step's loss.
+parts, backward, the trainer's gradient-norm clipping, AdamW with the same warmup-cosine schedule), no logging, no
+hooks. ``lightning_loop``: the module under a ``pl.Trainer`` with the run's own trainer settings, callbacks and
+loggers, validation off. Both return the ``perf_counter`` timestamp at the end of every step and the first step's loss.
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ def world_model_loss(model: Any, batch: Batch, step: int) -> torch.Tensor:
     return loss
 
 
-def bare_loop(model: Any, batches: Sequence[Batch], loss_fn: Callable[[Any, Batch, int], torch.Tensor]) -> tuple[list[float], float]:
-    """Train ``model`` on ``batches`` with a plain loop; returns step-end timestamps and the first loss."""
+def bare_loop(model: Any, batches: Sequence[Batch], loss_fn: Callable[[Any, Batch, int], torch.Tensor],
+              gradient_clip_val: float | None = None) -> tuple[list[float], float]:  # fmt: skip
+    """Train ``model`` on ``batches`` with a plain loop (clipping the gradient norm to ``gradient_clip_val`` when set,
+    as the run's trainer does); returns step-end timestamps and the first loss."""
     hparams = model.hparams
     total = len(batches)
     config = adamw_with_warmup_cosine(model, hparams.lr, hparams.weight_decay, hparams.warmup_steps, total, hparams.final_lr_ratio)
@@ -78,6 +80,8 @@ def bare_loop(model: Any, batches: Sequence[Batch], loss_fn: Callable[[Any, Batc
         loss = loss_fn(model, batch, step)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        if gradient_clip_val:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), gradient_clip_val)
         optimizer.step()
         schedule.step()
         if on_step is not None:
