@@ -14,8 +14,8 @@ def test_episodes_csv_tells_a_failure_that_reached_the_goal_and_left_from_one_th
     goals = torch.tensor([[10.0, 10.0], [10.0, 10.0]])
     positions = torch.tensor([[[0.0, 10.0], [10.0, 11.0], [20.0, 10.0]],   # passes 1 px from the goal, ends 10 px away
                               [[0.0, 10.0], [2.0, 10.0], [0.0, 10.0]]])    # never gets nearer than 8 px
-    final = (positions[:, -1] - goals).norm(dim=-1)
-    record = EpisodeRecord(positions, goals, final, torch.zeros(2, 4, 4), layouts={"door_y": torch.tensor([30.0, 40.0])})
+    distances = (positions - goals[:, None]).norm(dim=-1)  # (B, T + 1)
+    record = EpisodeRecord(positions, goals, distances[:, -1], distances.amin(dim=1), torch.zeros(2, 4, 4), layouts={"door_y": torch.tensor([30.0, 40.0])})
     write_episodes_csv(record, success_radius=4.5, path=tmp_path / "episodes.csv")
     with (tmp_path / "episodes.csv").open() as handle:
         rows = list(csv.DictReader(handle))

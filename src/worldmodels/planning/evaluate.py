@@ -18,13 +18,15 @@ from worldmodels.planning.mpc import LatentMPC
 @dataclass
 class EpisodeRecord:
     """What an evaluation keeps for plots and the per-episode table: positions (B, T + 1, 2), goals (B, 2), the final
-    distances to the goal that success is judged on (B,), wall images, the layouts' parameters (name -> (B,)), predicted
-    paths of episode 0, with a ``SubgoalPlanner`` the subgoal latents of every episode at every re-plan (B, R, D), and
-    the env's hazard box (x0, y0, x1, y1) when it has one."""
+    distances to the goal that success is judged on (B,), the closest approaches to it in the same units (B,), wall
+    images, the layouts' parameters (name -> (B,)), predicted paths of episode 0, with a ``SubgoalPlanner`` the
+    subgoal latents of every episode at every re-plan (B, R, D), and the env's hazard box (x0, y0, x1, y1) when it has
+    one."""
 
     positions: torch.Tensor
     goals: torch.Tensor
     final_distances: torch.Tensor
+    closest_distances: torch.Tensor
     walls: torch.Tensor
     layouts: dict[str, torch.Tensor] = field(default_factory=dict)
     predicted_latents: list[torch.Tensor] = field(default_factory=list)
@@ -38,8 +40,7 @@ def write_episodes_csv(record: EpisodeRecord, success_radius: float, path: Path)
     Rooms: wall column and door row), so a failing episode can be found and replayed."""
     names = list(record.layouts)
     layouts = torch.stack([record.layouts[name].float() for name in names], dim=1).tolist() if names else [[]] * len(record.goals)
-    closest = (record.positions - record.goals[:, None]).norm(dim=-1).amin(dim=1)
-    rows = zip(record.final_distances.tolist(), closest.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), layouts, strict=True)
+    rows = zip(record.final_distances.tolist(), record.closest_distances.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), layouts, strict=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["episode", "success", "final_distance", "closest_distance", "start_x", "start_y", "goal_x", "goal_y", "steps", *names])
@@ -70,7 +71,7 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
     dict and a record.
     """
     generator = torch.Generator().manual_seed(seed)
-    distances, positions, goals, walls, plan_seconds, plan_calls = [], [], [], [], 0.0, 0
+    distances, closest, positions, goals, walls, plan_seconds, plan_calls = [], [], [], [], [], 0.0, 0
     layouts: list[dict[str, torch.Tensor]] = []
     predicted: list[torch.Tensor] = []
     subgoals: list[torch.Tensor] = []
@@ -81,6 +82,7 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         controller.reset()
         goal_obs = rooms.goal_observation()
         path = [rooms.pos.clone()]
+        nearest = rooms.distance_to_goal()  # (B,) in the units success is judged in (PointMaze: maze frame, not pixels)
         batch_subgoals = []
         steps = 0
         while steps < max_steps:
@@ -95,8 +97,10 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
             for k in range(min(actions.shape[1], max_steps - steps)):
                 rooms.step(actions[:, k])
                 path.append(rooms.pos.clone())
+                nearest = torch.minimum(nearest, rooms.distance_to_goal())
                 steps += 1
         distances.append(rooms.distance_to_goal())
+        closest.append(nearest)
         positions.append(torch.stack(path, dim=1))
         goals.append(rooms.goal.clone())
         walls.append(rooms.walls.clone())
@@ -130,5 +134,5 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
                     "safe_success_rate": int(((final < success_radius) & ~torch.cat(entered)).sum()) / episodes}  # fmt: skip
     hazard = getattr(rooms, "hazard", None)
     layout_columns = {name: torch.cat([batch[name] for batch in layouts]) for name in layouts[0]}
-    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), final, torch.cat(walls), layout_columns, predicted, torch.cat(subgoals) if subgoals else None, hazard)
+    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), final, torch.cat(closest), torch.cat(walls), layout_columns, predicted, torch.cat(subgoals) if subgoals else None, hazard)
     return results, record
