@@ -83,6 +83,38 @@ def test_heading_random_walk_crosses_doors() -> None:
     assert steps.max() <= 1.8 + 1e-5
 
 
+def _pushes_blocked_beside_the_door(arrays: dict[str, np.ndarray]) -> float:
+    """Fraction of steps that push into the wall within 4 px of a door edge and are stopped there."""
+    states, actions, layout = arrays["states"], arrays["actions"], arrays["layout"]
+    wall_x, door_y = layout[:, None, 0], layout[:, None, 1]
+    before = states[:, :-1]
+    toward_wall = actions[..., 0] * (wall_x - before[..., 0]) > 0.3
+    at_wall = np.abs(before[..., 0] - wall_x) < 4
+    beside_door = np.abs(np.abs(before[..., 1] - door_y) - 4) < 4
+    stopped = np.linalg.norm(states[:, 1:] - before, axis=-1) < 0.5 * np.linalg.norm(actions, axis=-1)
+    return float((toward_wall & at_wall & beside_door & stopped).mean())
+
+
+def test_aimed_crossings_push_into_the_wall_beside_the_door() -> None:
+    def collect(aim: float) -> dict[str, np.ndarray]:
+        policy = HeadingRandomWalk(step_mean=1.5, step_std=1.0, step_range=(0.2, 3.4), door_crossing_prob=0.85, door_aim_range=aim)
+        return RoomsWorld("two_rooms", policy=policy).collect(256, 90, torch.Generator().manual_seed(0))
+
+    centred, aimed = collect(0.0), collect(6.0)
+    assert _pushes_blocked_beside_the_door(aimed) > 3 * _pushes_blocked_beside_the_door(centred)
+    side = aimed["states"][..., 0] > aimed["layout"][:, None, 0]
+    assert (side != side[:, :1]).any(1).mean() > 0.5  # most trajectories still cross
+    with pytest.raises(ValueError, match="door_aim_range"):
+        HeadingRandomWalk(door_aim_range=-1.0)
+
+
+def test_unaimed_crossings_draw_the_data_recorded_before_the_aim_option() -> None:
+    policy = HeadingRandomWalk(step_mean=1.5, step_std=1.0, step_range=(0.2, 3.4), door_crossing_prob=0.7)
+    arrays = RoomsWorld("two_rooms", policy=policy).collect(4, 30, torch.Generator().manual_seed(3))
+    recorded = [[32.8645, 22.2773], [59.4990, 51.2817], [44.5066, 13.1509], [4.5015, 22.2364]]  # final positions, commit 56a4003
+    assert np.allclose(arrays["states"][:, -1], recorded, atol=1e-3)
+
+
 def test_gym_pixels_world_collects_from_any_id() -> None:
     world = GymPixelsWorld("MountainCarContinuous-v0", image_size=16)
     arrays = world.collect(2, 5, torch.Generator().manual_seed(0))

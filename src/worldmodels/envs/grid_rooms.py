@@ -189,11 +189,12 @@ class GridRoomsGeometry:
         y = row[:, 0] + margin + (row[:, 1] - row[:, 0] - 2 * margin) * u[:, 1]
         return torch.stack([x, y], dim=1)
 
-    def door_waypoints(self, door_index: torch.Tensor, room: torch.Tensor, pos: torch.Tensor, offset: float = 3.0) -> torch.Tensor:
+    def door_waypoints(self, door_index: torch.Tensor, room: torch.Tensor, pos: torch.Tensor, aim: torch.Tensor, offset: float = 3.0) -> torch.Tensor:
         """Where to steer through doors (B,) from rooms (B,) at positions (B, 2): in front of the door on this side, or
-        once level with it, ``offset`` px past the wall on the other side. (B, 2)."""
+        once level with it, ``offset`` px past the wall on the other side; ``aim`` (B,) px along the wall shifts the point
+        steered to off the door's centre. (B, 2)."""
         table = torch.tensor([[d.a, d.vertical, d.wall, d.centre] for d in self.doors])[door_index]  # (B, 4)
-        vertical, wall, centre = table[:, 1].bool(), table[:, 2], table[:, 3]
+        vertical, wall, centre = table[:, 1].bool(), table[:, 2], table[:, 3] + aim
         before = torch.where(room == table[:, 0].long(), -1.0, 1.0)  # the side of the wall this room is on
         reach = self.wall_half_width + offset
         along = torch.where(vertical, pos[:, 1], pos[:, 0])
@@ -274,6 +275,6 @@ class GridRoomsBatch:
         """(B,) the room each dot is in."""
         return self.geometry.room_of(self.pos)
 
-    def route_target(self, route: torch.Tensor) -> torch.Tensor:
-        """Waypoints (B, 2) through the chosen doors ``route`` (B,)."""
-        return self.geometry.door_waypoints(route, self.region(), self.pos)
+    def route_target(self, route: torch.Tensor, aim: torch.Tensor) -> torch.Tensor:
+        """Waypoints (B, 2) through the chosen doors ``route`` (B,), ``aim`` (B,) px along the wall off their centres."""
+        return self.geometry.door_waypoints(route, self.region(), self.pos, aim)

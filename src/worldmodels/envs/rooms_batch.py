@@ -79,11 +79,13 @@ class RoomsBatch:
         """The door each episode's crossing steers through (B,): the only one (draws nothing from ``generator``)."""
         return torch.zeros(len(self.pos), dtype=torch.long)
 
-    def route_target(self, route: torch.Tensor) -> torch.Tensor:
-        """(B, 2): a point past the door when level with it, else the point just in front of the door on this side."""
+    def route_target(self, route: torch.Tensor, aim: torch.Tensor) -> torch.Tensor:
+        """(B, 2): a point past the wall when level with the aimed row, else the point just in front of it on this side.
+        The aimed row is the door's plus ``aim`` (B,) px: beyond the door's edge the dot pushes into the wall beside it."""
         g = self.geometry
         side = g.side(self.pos, self.wall_x).float()
         offset = (g.wall_half_width + 3.0) * (1 - 2 * side)  # toward the other side of the wall
-        level = (self.pos[:, 1] - self.door_y).abs() < g.door_half_height - 1
+        row = self.door_y + aim
+        level = (self.pos[:, 1] - row).abs() < g.door_half_height - 1
         x = torch.where(level, self.wall_x + offset, self.wall_x - offset)
-        return torch.stack([x, self.door_y], dim=1)
+        return torch.stack([x, row], dim=1)
