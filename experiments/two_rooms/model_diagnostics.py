@@ -7,6 +7,10 @@
 2. Rollouts against the wall: the dot starts 8 px left of the wall and the model rolls out 8 pushes to the right
    (+2.45, 0); at the door's height the true dot passes (final x − wall x > 0), 15 px away from the door it stops.
    The readout decodes the predicted final x; a model that plans through doors must predict both cases.
+3. The door's extent, without a readout: per band of door rows (the extreme ones, whose outer wall segment is 1 px,
+   and the rest), the same 8 pushes start 0, 3, 5, 7 and 10 px from the door's centre (the door's half-height is 4).
+   Inside the door a push is misjudged when the predicted final latent lies nearer the encoded dot stopped by a closed
+   wall than the one that passed; beside it, when it lies nearer the dot that passed than the one that stopped.
 Prints one JSON line.
 """
 
@@ -19,6 +23,7 @@ import torch
 
 from worldmodels.cli.plan import load_world_model
 from worldmodels.envs import RoomsWorld
+from worldmodels.envs.rooms import RoomsGeometry
 
 
 @torch.no_grad()
@@ -53,7 +58,38 @@ def main(ckpt: str) -> dict:
                         "predicted_final_x_minus_wall": round(float((predicted_x - layout_x).mean()), 1),
                         "passed_true": round(float((true[:, 0] > layout_x + 2).float().mean()), 3),
                         "passed_predicted": round(float((predicted_x > layout_x + 2).float().mean()), 3)}  # fmt: skip
+    report["door_misjudged"] = door_misjudged(model, geometry)
     print(json.dumps(report))
+    return report
+
+
+def door_misjudged(model: torch.nn.Module, geometry: RoomsGeometry, count: int = 300) -> dict[str, dict[str, float]]:
+    """{door band: {px from the door's centre: fraction of pushes whose outcome the model gets wrong}}: inside the door
+    (0, 3 px) the dot passes and the alternative is stopping at a closed wall; beside it (5, 7, 10 px) the dot stops and
+    the alternative is passing. Wrong: the predicted final latent lies nearer the alternative's encoded latent."""
+    pushes = torch.tensor([2.45, 0.0]).expand(count, 8, 2)
+    bands = {"rows 10-14": (10, 14), "rows 15-49": (15, 49), "rows 50-54": (50, 54)}
+    report = {}
+    for name, (low, high) in bands.items():
+        generator = torch.Generator().manual_seed(0)
+        wall_x, _ = geometry.sample_layouts(count, generator)
+        door_y = torch.randint(low, high + 1, (count,), generator=generator).float()
+        walls = geometry.wall_image(wall_x, door_y)
+        toward_middle = torch.where(door_y > 32, -1.0, 1.0)
+        report[name] = {}
+        for offset in (0.0, 3.0, 5.0, 7.0, 10.0):
+            start = torch.stack([wall_x - 8, door_y + toward_middle * offset], dim=1)
+            inside = offset <= geometry.door_half_height
+            true, alternative = start.clone(), start + pushes.sum(1)
+            closed = torch.full_like(door_y, -100.0)  # no door in reach: the wall stops the dot
+            for t in range(pushes.shape[1]):
+                true = geometry.move(true, pushes[:, t], wall_x, door_y)
+                if inside:
+                    alternative = geometry.move(alternative if t else start.clone(), pushes[:, t], wall_x, closed)
+            predicted = model.rollout(model.encode(geometry.render(start, walls)), pushes)[:, -1]
+            to_true = (predicted - model.encode(geometry.render(true, walls))).norm(dim=-1)
+            to_alternative = (predicted - model.encode(geometry.render(alternative, walls))).norm(dim=-1)
+            report[name][f"{offset:g}px"] = round(float((to_alternative < to_true).float().mean()), 3)
     return report
 
 
