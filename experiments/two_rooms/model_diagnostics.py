@@ -50,9 +50,7 @@ def main(ckpt: str) -> dict:
         sign = torch.where(layout_y > 32, -1.0, 1.0)  # 15 px toward the middle, so the start stays inside the room
         start = torch.stack([layout_x.float() - 8, layout_y.float() + sign * offset], dim=1)
         predicted = model.rollout(model.encode(geometry.render(start, geometry.wall_image(layout_x, layout_y))), pushes)[:, -1]
-        true = start.clone()
-        for t in range(pushes.shape[1]):
-            true = geometry.move(true, pushes[:, t], layout_x, layout_y)
+        true = pushed(geometry, start, pushes, layout_x, layout_y)
         predicted_x = torch.cat([predicted, torch.ones(400, 1)], dim=1) @ readout[:, 0]
         report[case] = {"true_final_x_minus_wall": round(float((true[:, 0] - layout_x).mean()), 1),
                         "predicted_final_x_minus_wall": round(float((predicted_x - layout_x).mean()), 1),
@@ -61,6 +59,13 @@ def main(ckpt: str) -> dict:
     report["door_misjudged"] = door_misjudged(model, geometry)
     print(json.dumps(report))
     return report
+
+
+def pushed(geometry: RoomsGeometry, start: torch.Tensor, pushes: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor) -> torch.Tensor:
+    """Where the env's dynamics take the dots at ``start`` (B, 2) under ``pushes`` (B, T, 2): final positions (B, 2)."""
+    for t in range(pushes.shape[1]):
+        start = geometry.move(start, pushes[:, t], wall_x, door_y)
+    return start
 
 
 def door_misjudged(model: torch.nn.Module, geometry: RoomsGeometry, count: int = 300) -> dict[str, dict[str, float]]:
@@ -79,13 +84,11 @@ def door_misjudged(model: torch.nn.Module, geometry: RoomsGeometry, count: int =
         report[name] = {}
         for offset in (0.0, 3.0, 5.0, 7.0, 10.0):
             start = torch.stack([wall_x - 8, door_y + toward_middle * offset], dim=1)
-            inside = offset <= geometry.door_half_height
-            true, alternative = start.clone(), start + pushes.sum(1)
-            closed = torch.full_like(door_y, -100.0)  # no door in reach: the wall stops the dot
-            for t in range(pushes.shape[1]):
-                true = geometry.move(true, pushes[:, t], wall_x, door_y)
-                if inside:
-                    alternative = geometry.move(alternative if t else start.clone(), pushes[:, t], wall_x, closed)
+            true = pushed(geometry, start, pushes, wall_x, door_y)
+            if offset <= geometry.door_half_height:  # the alternative: a closed wall (no door in reach) stops the dot
+                alternative = pushed(geometry, start, pushes, wall_x, torch.full_like(door_y, -100.0))
+            else:  # the alternative: the dot passes through the wall
+                alternative = start + pushes.sum(1)
             predicted = model.rollout(model.encode(geometry.render(start, walls)), pushes)[:, -1]
             to_true = (predicted - model.encode(geometry.render(true, walls))).norm(dim=-1)
             to_alternative = (predicted - model.encode(geometry.render(alternative, walls))).norm(dim=-1)
