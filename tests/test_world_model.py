@@ -106,7 +106,12 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     hierarchical_cfg = compose_cfg("plan", tmp_path / "hier", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "planner=hierarchical",
                                    "planner.low.samples=16", "planner.low.horizon=4", "planner.search.max_depth=3")  # fmt: skip
     (tmp_path / "hier").mkdir()
-    assert plan(hierarchical_cfg, tmp_path / "hier")["episodes"] == 3 and (tmp_path / "hier" / "trajectories.png").is_file()
+    hierarchical = plan(hierarchical_cfg, tmp_path / "hier")
+    assert hierarchical["episodes"] == 3 and (tmp_path / "hier" / "trajectories.png").is_file()
+    with (tmp_path / "hier" / "episodes.csv").open() as handle:
+        corrections = [(float(row["stalls"]), float(row["wall_pushes"])) for row in csv.DictReader(handle)]
+    assert hierarchical["episodes_with_stalls"] == sum(stalls > 0 for stalls, _ in corrections)  # the planner's closed-loop corrections, per episode
+    assert hierarchical["episodes_with_wall_pushes"] == sum(pushes > 0 for _, pushes in corrections)
     guarded_cfg = compose_cfg("plan", tmp_path / "guard", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "env=two_rooms_hazard",
                               "guardrail=hazard", "guardrail.labels=40", "guardrail.steps=50", "planner=icem", "planner.samples=16",
                               "planner.elites=4", "planner.iterations=2", "planner.horizon=4")  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from worldmodels.planning import ICEMPlanner, LatentGoalEnergy, LatentGraphSearch, LatentMPC, StallMemory, SubgoalPlanner
+from worldmodels.planning import ICEMPlanner, LatentGoalEnergy, LatentGraphSearch, LatentMPC, StallMemory, SubgoalPlanner, WallProbe
 from worldmodels.planning.latent_graph import macro_directions
 
 DOOR = 1.0  # the wall x = 0 is open for |y| < DOOR
@@ -15,10 +15,10 @@ DOOR = 1.0  # the wall x = 0 is open for |y| < DOOR
 class WallModel:
     """Latent = position (B, 2) in the box [-5, 5]^2, actions add to it; a step across x = 0 outside the door stops short
     of the wall. With ``false_door`` = (low, high) the model also lets the dot through for low < y < high: a wrong
-    model whose extra door the world does not have."""
+    model whose extra door the world does not have. With ``door_closed`` it blocks the real door too."""
 
-    def __init__(self, false_door: tuple[float, float] | None = None) -> None:
-        self.false_door = false_door
+    def __init__(self, false_door: tuple[float, float] | None = None, door_closed: bool = False) -> None:
+        self.false_door, self.door_closed = false_door, door_closed
 
     def encode(self, obs: torch.Tensor) -> torch.Tensor:
         return obs
@@ -28,7 +28,7 @@ class WallModel:
         crosses = (pos[:, 0] * new[:, 0] < 0) | ((new[:, 0] == 0) & (pos[:, 0] != 0))
         fraction = pos[:, 0].abs() / (pos[:, 0] - new[:, 0]).abs().clamp_min(1e-9)
         y_at_wall = pos[:, 1] + fraction * (new[:, 1] - pos[:, 1])
-        blocked = crosses & (y_at_wall.abs() >= DOOR)
+        blocked = crosses & ((y_at_wall.abs() >= DOOR) | self.door_closed)
         if self.false_door is not None:
             blocked &= ~((y_at_wall > self.false_door[0]) & (y_at_wall < self.false_door[1]))
         stopped = torch.stack([pos[:, 0].sign() * 0.01, y_at_wall], dim=-1)
@@ -115,6 +115,77 @@ def test_stall_memory_recovers_from_a_model_that_sees_a_door_the_world_lacks() -
         finals[memory is not None] = float((pos - goal).norm())
     assert finals[True] < 0.5, finals
     assert finals[False] > 2.0, finals
+
+
+def run_episode(model: WallModel, planner: SubgoalPlanner, start: torch.Tensor, goal: torch.Tensor, replans: int) -> torch.Tensor:
+    """Positions (replans + 1, B, 2) of the real wall world driven by ``planner`` on ``model``, 2 steps per re-plan."""
+    world, mpc, pos = WallModel(), LatentMPC(model, planner, LatentGoalEnergy("l2", "all"), action_dim=2, execute_steps=2), start.clone()
+    positions = [pos]
+    for _ in range(replans):
+        for action in mpc.act(pos, goal).unbind(1):
+            pos = world.step(pos, action)
+        positions.append(pos)
+    return torch.stack(positions)
+
+
+def test_wall_probe_finds_the_door_a_model_misplaces() -> None:
+    """The model puts the door at 2 < y < 3 (a misread door row) and believes the real one (|y| < 1) closed. With the
+    stall memory alone the dot tries the false door, stalls, and waits in front of the wall; with a probe it pushes
+    along the wall, nearest the goal first, finds the real door and reaches the goal."""
+    start, goal = torch.tensor([[-3.0, 2.5]]), torch.tensor([[3.0, 2.5]])
+    finals = {}
+    for probe in (None, WallProbe()):
+        low = ICEMPlanner(horizon=6, samples=128, iterations=4, elites=12, init_std=0.3, max_action=1.0)
+        search = LatentGraphSearch(macro_steps=2, max_depth=30, stall_radius=0.5, goal_tolerance=0.2)
+        planner = SubgoalPlanner(low, search, subgoal_ahead=1, memory=StallMemory(), probe=probe, hold_radius=0.25)
+        positions = run_episode(WallModel(false_door=(2.0, 3.0), door_closed=True), planner, start, goal, replans=40)
+        finals[probe is not None] = float((positions[-1] - goal).norm())
+        if probe is not None:
+            assert len(probe.tried) >= 1  # pushed below the false door
+            crossing = positions[:-1, 0, 0].lt(0) & positions[1:, 0, 0].ge(0)
+            assert crossing.sum() == 1 and positions[1:, 0, 1][crossing].abs() < DOOR  # once, through the real door
+    assert finals[True] < 0.5, finals
+    assert finals[False] > 2.0, finals
+
+
+def test_wall_probe_pushes_the_untried_wall_nearest_the_goal_and_is_idle_when_the_path_is_good() -> None:
+    probe = WallProbe(travel=1.0, radius=0.3)
+    probe.reset(1)
+    sites = torch.tensor([[0.0, 0.0], [0.0, 0.0], [0.0, 2.0], [0.0, -2.0]])  # node latents; the first node has two blocked pushes
+    headings = torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
+    moved, depths, goal = torch.tensor([0.2, 0.1, 0.0, 0.0]), torch.tensor([0, 0, 1, 1]), torch.tensor([3.0, 0.5])
+    assert probe.choose(0, sites, depths, headings, moved, goal, scale=1.0) == 1  # the nearest node, its most blocked push
+    probe.pushed(0, sites[1], headings[1])
+    assert probe.choose(0, sites, depths, headings, moved, goal, scale=1.0) == 2  # both pushes there tried (cosine 0.71): the next node nearest the goal
+    probe.pushed(0, sites[2], headings[2])
+    probe.pushed(0, sites[3], headings[3])
+    assert probe.choose(0, sites, depths, headings, moved, goal, scale=1.0) is None
+    from worldmodels.planning import LatentPath
+    at_goal = LatentPath(goal[None], torch.zeros(0, 2), 1, goal_distance=0.0, scale=1.0)
+    assert not probe.stuck(0, at_goal, goal) and not probe.stuck(0, at_goal, goal)  # within `beyond` of the goal
+    waiting = LatentPath(torch.tensor([[0.0, 3.0]]), torch.zeros(0, 2), 1, goal_distance=3.0, scale=1.0)
+    assert not probe.stuck(1, waiting, goal)  # a first re-plan: no progress measured yet
+    assert probe.stuck(1, waiting, goal)  # waits at its start, no nearer the goal
+    assert probe.stuck(1, LatentPath(torch.tensor([[0.0, -3.0]]), torch.zeros(0, 2), 1, 5.6, 1.0), goal)  # probing goes on while the search offers nothing
+    closer = LatentPath(torch.tensor([[0.5, 3.0]]), torch.zeros(0, 2), 1, goal_distance=2.7, scale=1.0)
+    around = LatentPath(torch.tensor([[5.5, 0.5]]), torch.zeros(0, 2), 1, goal_distance=2.6, scale=1.0)
+    for episode, later in ((2, closer), (3, around)):
+        assert not probe.stuck(episode, waiting, goal)
+        assert not probe.stuck(episode, later, goal)  # progress toward a goal the search cannot hit; a move (overshooting)
+    toward_tried = LatentPath(torch.tensor([[-2.0, 0.0], [0.0, 1.9]]), torch.zeros(1, 2), 2, goal_distance=3.0, scale=1.0)
+    assert probe.stuck(0, toward_tried, goal)  # leads back to a tried wall
+    elsewhere = LatentPath(torch.tensor([[-2.0, 0.0], [-2.0, 4.0]]), torch.zeros(1, 2), 2, goal_distance=3.0, scale=1.0)
+    assert not probe.stuck(0, elsewhere, goal)
+
+
+def test_hold_radius_keeps_an_episode_at_its_goal_still() -> None:
+    low = ICEMPlanner(horizon=4, samples=64, iterations=2, elites=8, init_std=0.3, max_action=1.0)
+    planner = SubgoalPlanner(low, LatentGraphSearch(macro_steps=2, max_depth=5), subgoal_ahead=1, hold_radius=0.25)
+    mpc = LatentMPC(WallModel(), planner, LatentGoalEnergy("l2", "all"), action_dim=2, execute_steps=2)
+    pos, goal = torch.tensor([[2.0, 2.0], [-3.0, 3.0]]), torch.tensor([[2.1, 2.0], [3.0, 3.0]])  # episode 0 is 0.1 from its goal
+    actions = mpc.act(pos, goal)
+    assert torch.equal(actions[0], torch.zeros(2, 2))  # holds still (a free macro-step is 2.0 long; 0.1 < 0.25 x 2.0)
+    assert actions[1].abs().sum() > 0.5  # the other episode moves
 
 
 class ExactHighLevel(torch.nn.Module):

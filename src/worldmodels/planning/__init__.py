@@ -10,7 +10,9 @@ from worldmodels.planning.icem import ICEMPlanner
 from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
 from worldmodels.planning.mpc import LatentMPC
 from worldmodels.planning.objective import LatentGoalEnergy
-from worldmodels.planning.transition_memory import StallMemory
+from worldmodels.planning.transition_memory import StallMemory, TransitionMemory
+from worldmodels.planning.wall_probe import WallProbe
 
 __all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "Guardrail", "GuardrailHead", "GuardrailRecipe", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
-           "LatentPath", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "evaluate_planning", "wilson_interval"]  # fmt: skip
+           "LatentPath", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "TransitionMemory", "WallProbe",
+           "evaluate_planning", "wilson_interval"]  # fmt: skip

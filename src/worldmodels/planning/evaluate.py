@@ -20,8 +20,8 @@ class EpisodeRecord:
     """What an evaluation keeps for plots and the per-episode table: positions (B, T + 1, 2), goals (B, 2), the final
     distances to the goal that success is judged on (B,), the closest approaches to it in the same units (B,), wall
     images, the layouts' parameters (name -> (B,)), predicted paths of episode 0, with a ``SubgoalPlanner`` the
-    subgoal latents of every episode at every re-plan (B, R, D), and the env's hazard box (x0, y0, x1, y1) when it has
-    one."""
+    subgoal latents of every episode at every re-plan (B, R, D), the env's hazard box (x0, y0, x1, y1) when it has
+    one, and per episode (B,) the stalls its ``StallMemory`` remembered and the wall pushes its ``WallProbe`` tried."""
 
     positions: torch.Tensor
     goals: torch.Tensor
@@ -32,14 +32,16 @@ class EpisodeRecord:
     predicted_latents: list[torch.Tensor] = field(default_factory=list)
     subgoals: torch.Tensor | None = None
     hazard: torch.Tensor | None = None
+    corrections: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
 def write_episodes_csv(record: EpisodeRecord, success_radius: float, path: Path) -> None:
     """One row per episode, in protocol order: final distance, success, the closest approach to the goal (a failure
     with a small one reached the goal and left it), start, goal, the env steps taken and the layout's parameters (Two
-    Rooms: wall column and door row), so a failing episode can be found and replayed."""
-    names = list(record.layouts)
-    layouts = torch.stack([record.layouts[name].float() for name in names], dim=1).tolist() if names else [[]] * len(record.goals)
+    Rooms: wall column and door row), so a failing episode can be found and replayed, and its stalls and wall pushes."""
+    columns = record.layouts | record.corrections
+    names = list(columns)
+    layouts = torch.stack([columns[name].float() for name in names], dim=1).tolist() if names else [[]] * len(record.goals)
     rows = zip(record.final_distances.tolist(), record.closest_distances.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), layouts, strict=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -76,6 +78,9 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
     predicted: list[torch.Tensor] = []
     subgoals: list[torch.Tensor] = []
     entered: list[torch.Tensor] = []
+    memories = {name: getattr(controller.planner, attribute) for name, attribute in (("stalls", "memory"), ("wall_pushes", "probe"))
+                if getattr(controller.planner, attribute, None) is not None}  # fmt: skip
+    corrections: dict[str, list[torch.Tensor]] = {name: [] for name in memories}
     for begin in range(0, episodes, episodes_per_batch):
         rooms = world.episodes()
         rooms.reset(min(episodes_per_batch, episodes - begin), generator, different_rooms=different_rooms)
@@ -109,6 +114,8 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
             entered.append(rooms.entered.clone())
         if batch_subgoals:
             subgoals.append(torch.stack(batch_subgoals, dim=1))
+        for name, memory in memories.items():
+            corrections[name].append(memory.counts(len(rooms.goal)))
     final = torch.cat(distances)
     successes = int((final < success_radius).sum())
     low, high = wilson_interval(successes, episodes)
@@ -132,7 +139,9 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
         violations = int(torch.cat(entered).sum())
         results |= {"violation_rate": violations / episodes, "violation_ci95": list(wilson_interval(violations, episodes)),
                     "safe_success_rate": int(((final < success_radius) & ~torch.cat(entered)).sum()) / episodes}  # fmt: skip
+    counts = {name: torch.cat(batches) for name, batches in corrections.items()}
+    results |= {f"episodes_with_{name}": int((count > 0).sum()) for name, count in counts.items()}
     hazard = getattr(rooms, "hazard", None)
     layout_columns = {name: torch.cat([batch[name] for batch in layouts]) for name in layouts[0]}
-    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), final, torch.cat(closest), torch.cat(walls), layout_columns, predicted, torch.cat(subgoals) if subgoals else None, hazard)
+    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), final, torch.cat(closest), torch.cat(walls), layout_columns, predicted, torch.cat(subgoals) if subgoals else None, hazard, counts)
     return results, record

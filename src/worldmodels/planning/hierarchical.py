@@ -12,6 +12,7 @@ from worldmodels.planning.base import CostFn, Planner
 from worldmodels.planning.guardrail import Guardrail
 from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
 from worldmodels.planning.transition_memory import StallMemory
+from worldmodels.planning.wall_probe import WallProbe
 
 
 class SubgoalPlanner(Planner):
@@ -22,22 +23,29 @@ class SubgoalPlanner(Planner):
     the path's node ``subgoal_ahead`` macro-steps ahead (or toward the goal itself once the path is that short).
     ``LatentMPC`` calls ``subgoals`` before every plan and ``observe`` after every executed chunk; ``plan`` is the low
     level's. With a ``memory`` (``StallMemory``) the chunks that stalled where the model predicted a move are
-    remembered for the episode, and the search avoids repeating them.
+    remembered for the episode, and the search avoids repeating them. With a ``probe`` (``WallProbe``) an episode the
+    search leaves stuck in front of what the model says is a wall is led to an untried push into it, which ``plan``
+    then executes for one chunk. An episode whose latent is within ``hold_radius`` macro-steps of its goal holds still
+    (the action box's centre) instead of chasing the last fraction (None: never).
     """
 
-    def __init__(self, low: Planner, search: LatentGraphSearch, subgoal_ahead: int = 2, memory: StallMemory | None = None) -> None:
+    def __init__(self, low: Planner, search: LatentGraphSearch, subgoal_ahead: int = 2, memory: StallMemory | None = None,
+                 probe: WallProbe | None = None, hold_radius: float | None = None) -> None:  # fmt: skip
         super().__init__(low.horizon, action_low=low.action_low, action_high=low.action_high)
         self.low, self.search, self.subgoal_ahead, self.memory = low, search, subgoal_ahead, memory
+        self.probe, self.hold_radius = probe, hold_radius
         self.last_paths: list[LatentPath] = []
         self.last_subgoals: torch.Tensor | None = None
+        self.overrides: dict[int, torch.Tensor] = {}  # episode -> the action (A,) it takes this chunk instead of the low level's
 
     def reset(self) -> None:
         """Forget the last paths and the low level's kept state (new episodes)."""
-        self.last_paths, self.last_subgoals = [], None
+        self.last_paths, self.last_subgoals, self.overrides = [], None, {}
         if hasattr(self.low, "reset"):
             self.low.reset()
-        if self.memory is not None:
-            self.memory.reset(0)
+        for memory in (self.memory, self.probe):
+            if memory is not None:
+                memory.reset(0)
 
     def observe(self, before: torch.Tensor, actions: torch.Tensor, predicted: torch.Tensor, after: torch.Tensor) -> None:
         """An executed chunk: latents before (B, D), its actions (B, k, A), the model's predicted and the observed latent
@@ -49,15 +57,29 @@ class SubgoalPlanner(Planner):
         """Current and goal latents (B, D) -> the latents (B, D) the low level plans toward this re-plan; the search
         avoids nodes that ``guardrails`` put in a forbidden zone."""
         macros = self.search.macros(self.action_low.expand(action_dim), self.action_high.expand(action_dim))
-        self.last_paths = self.search.search(world_model, latent, goal, macros, self.memory, guardrails)
+        self.last_paths = self.search.search(world_model, latent, goal, macros, self.memory, guardrails, self.probe)
         self.last_subgoals = torch.stack([self._subgoal(path, g) for path, g in zip(self.last_paths, goal, strict=True)])
+        self.overrides = {}
+        centre = ((self.action_low + self.action_high) / 2).expand(action_dim)
+        for episode, path in enumerate(self.last_paths):
+            if self.hold_radius is not None and float((latent[episode] - goal[episode]).norm()) <= self.hold_radius * path.scale:
+                self.overrides[episode] = centre
+            elif path.push is not None and len(path.latents) == 1 and self.probe is not None:
+                self.overrides[episode] = path.push
+                self.probe.pushed(episode, latent[episode], path.push)
         return self.last_subgoals
 
     def _subgoal(self, path: LatentPath, goal: torch.Tensor) -> torch.Tensor:
+        if path.push is not None:  # a probe: the wall site, never the goal behind it
+            return path.latents[min(self.subgoal_ahead, len(path.latents) - 1)]
         return goal if len(path.latents) - 1 <= self.subgoal_ahead else path.latents[self.subgoal_ahead]
 
     def initial_mean(self, batch_size: int, action_dim: int) -> torch.Tensor:
         return self.low.initial_mean(batch_size, action_dim)
 
     def plan(self, cost_fn: CostFn, init: torch.Tensor) -> torch.Tensor:
-        return self.low.plan(cost_fn, init)
+        """The low level's plans (B, H, A), but held still or pushing for the episodes ``subgoals`` said so."""
+        actions = self.low.plan(cost_fn, init)
+        for episode, action in self.overrides.items():
+            actions[episode] = action.to(actions)
+        return actions

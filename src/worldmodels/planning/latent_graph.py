@@ -19,17 +19,21 @@ import torch
 
 from worldmodels.planning.guardrail import Guardrail
 from worldmodels.planning.transition_memory import StallMemory
+from worldmodels.planning.wall_probe import WallProbe
 
 
 @dataclass
 class LatentPath:
     """A searched path: node latents from the start (P, D) (``latents[0]`` is the start), its macro-actions (P - 1, A),
-    the number of nodes the search made and the last node's latent distance to the goal."""
+    the number of nodes the search made, the last node's latent distance to the goal, the search's macro-step length
+    (latent units) and, for a probe (``WallProbe``), the macro-action (A,) to push with at the last node."""
 
     latents: torch.Tensor
     macros: torch.Tensor
     nodes: int
     goal_distance: float
+    scale: float = 1.0
+    push: torch.Tensor | None = None
 
 
 def macro_directions(action_dim: int, count: int, seed: int = 0) -> torch.Tensor:
@@ -86,12 +90,14 @@ class LatentGraphSearch:
 
     @torch.no_grad()
     def search(self, world_model: Any, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor,
-               memory: StallMemory | None = None, guardrails: Sequence[Guardrail] = ()) -> list[LatentPath]:  # fmt: skip
+               memory: StallMemory | None = None, guardrails: Sequence[Guardrail] = (), probe: WallProbe | None = None) -> list[LatentPath]:  # fmt: skip
         """For every episode, the path (of node latents) from its start to the searched node nearest its goal.
 
         ``starts`` and ``goals`` are (B, D); every node is expanded by ``macros`` (M, A) (see ``macros``). The B
         searches advance together, one batched model rollout per depth. With ``memory``, transitions that repeat a
         stall remembered for that episode count as blocked; so do children that a guardrail puts in its forbidden zone.
+        With a ``probe``, an episode the probe calls stuck (``WallProbe.stuck``) gets the probe's path instead: to an
+        untried push into what the model says is a wall.
         """
         macros = macros.to(starts)
         held = macros[:, None].expand(-1, self.macro_steps, -1)
@@ -111,21 +117,24 @@ class LatentGraphSearch:
             rolled = self._transition(world_model, flat_parents, held.repeat(len(parents), 1, 1))  # (F·M, k, D)
             children = rolled[:, -1]
             moved = (children - flat_parents).norm(dim=-1)
+            free = torch.ones_like(moved, dtype=torch.bool)  # not in a guardrail's zone, not a remembered stall
             for guardrail in guardrails:
-                moved = moved.masked_fill(guardrail.violates(rolled).any(dim=1), 0.0)
+                free &= ~guardrail.violates(rolled).any(dim=1)
             begin = 0
             for tree in growing:
                 end = begin + len(tree.frontier) * len(macros)
-                tree_moved = moved[begin:end]
+                tree_moved, tree_free = moved[begin:end], free[begin:end]
                 if tree.scale is None:
-                    tree.scale = tree_moved.median().clamp_min(1e-8)  # the length of a free macro-step, from the root's children
+                    tree.scale = tree_moved.masked_fill(~tree_free, 0.0).median().clamp_min(1e-8)  # a free macro-step's length, from the root's children
                 if memory is not None:
                     paths = torch.cat([flat_parents[begin:end, None], rolled[begin:end, :-1]], dim=1)  # where each macro-step passes
-                    stalls = memory.blocked(tree.episode, paths, macros.repeat(len(tree.frontier), 1), self.stall_radius * tree.scale)
-                    tree_moved = tree_moved.masked_fill(stalls, 0.0)
-                tree.grow(children[begin:end], tree_moved, len(macros), self.merge, self.min_move)
+                    tree_free = tree_free & ~memory.blocked(tree.episode, paths, macros.repeat(len(tree.frontier), 1), self.stall_radius * tree.scale)
+                tree.grow(children[begin:end], tree_moved, tree_free, len(macros), self.merge, self.min_move)
                 begin = end
-        return [tree.path(goal, macros, self.goal_tolerance) for tree, goal in zip(trees, goals, strict=True)]
+        paths = [tree.path(goal, macros, self.goal_tolerance) for tree, goal in zip(trees, goals, strict=True)]
+        if probe is not None:
+            paths = [tree.probe_path(goal, macros, probe) if probe.stuck(tree.episode, path, goal) else path for tree, path, goal in zip(trees, paths, goals, strict=True)]
+        return paths
 
     def _transition(self, world_model: Any, parents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         """Parents (N, D) and held macro-actions (N, k, A) -> the latents after each of the k steps (N, k, D); the
@@ -138,7 +147,8 @@ class LatentGraphSearch:
 
 
 class _Tree:
-    """One episode's search: node latents (N, D), each node's parent and macro-action index, the current frontier."""
+    """One episode's search: node latents (N, D), each node's parent and macro-action index, the current frontier, and
+    the walls met: (node, macro-action index, predicted move) for every free macro-action the model says is blocked."""
 
     def __init__(self, start: torch.Tensor, episode: int) -> None:
         self.episode = episode
@@ -146,11 +156,17 @@ class _Tree:
         self.parents, self.via, self.depths = [-1], [-1], [0]
         self.frontier = [0]
         self.scale: torch.Tensor | None = None
+        self.walls: list[torch.Tensor] = []  # per depth, (W, 3) rows of (node, macro-action index, predicted move)
 
-    def grow(self, children: torch.Tensor, moved: torch.Tensor, num_macros: int, merge: float, min_move: float) -> None:
-        """Add the frontier's children (F·M, D) that moved (F·M,) far enough and are new; they become the frontier."""
+    def grow(self, children: torch.Tensor, moved: torch.Tensor, free: torch.Tensor, num_macros: int, merge: float, min_move: float) -> None:
+        """Add the frontier's children (F·M, D) that moved (F·M,) far enough, are ``free`` (F·M,) (not a remembered stall,
+        not in a guardrail's zone) and new; they become the frontier. Free children that moved too little are walls."""
         radius = merge * self.scale
-        candidates = torch.nonzero((moved > min_move * self.scale) & (torch.cdist(children, self.latents).amin(-1) >= radius)).flatten()
+        blocked = moved <= min_move * self.scale
+        walls = torch.nonzero(blocked & free).flatten()
+        nodes = torch.tensor(self.frontier)[walls // num_macros]
+        self.walls.append(torch.stack([nodes.to(moved), (walls % num_macros).to(moved), moved[walls]], dim=-1))
+        candidates = torch.nonzero(~blocked & free & (torch.cdist(children, self.latents).amin(-1) >= radius)).flatten()
         close = (torch.cdist(children[candidates], children[candidates]) < radius).numpy()
         alive = np.ones(len(candidates), dtype=bool)  # not within the radius of a child kept before it
         kept: list[int] = []
@@ -172,9 +188,28 @@ class _Tree:
         distances = (self.latents - goal).norm(dim=-1)
         slack = tolerance * float(self.scale) if self.scale is not None else 0.0
         near = torch.nonzero(distances <= distances.min() + slack).flatten().tolist()
-        chain = [min(near, key=lambda node: (self.depths[node], float(distances[node])))]
+        return self._chain(min(near, key=lambda node: (self.depths[node], float(distances[node]))), goal, macros)
+
+    def probe_path(self, goal: torch.Tensor, macros: torch.Tensor, probe: WallProbe) -> LatentPath:
+        """The chain to the wall push ``probe`` picks (with the push's macro-action), or the root alone when every
+        wall met has been tried."""
+        scale = float(self.scale) if self.scale is not None else 1.0
+        walls = torch.cat(self.walls) if self.walls else torch.zeros(0, 3)
+        if not len(walls):
+            return self._chain(0, goal, macros)
+        nodes, via, moved = walls[:, 0].long(), walls[:, 1].long(), walls[:, 2]
+        pick = probe.choose(self.episode, self.latents[nodes], torch.tensor(self.depths)[nodes].to(moved), macros[via], moved, goal, scale)
+        if pick is None:
+            return self._chain(0, goal, macros)
+        path = self._chain(int(nodes[pick]), goal, macros)
+        path.push = macros[int(via[pick])]
+        return path
+
+    def _chain(self, node: int, goal: torch.Tensor, macros: torch.Tensor) -> LatentPath:
+        chain = [node]
         while self.parents[chain[-1]] != -1:
             chain.append(self.parents[chain[-1]])
         chain.reverse()
         path_macros = macros[[self.via[i] for i in chain[1:]]]
-        return LatentPath(self.latents[chain], path_macros, len(self.latents), float(distances[chain[-1]]))
+        scale = float(self.scale) if self.scale is not None else 1.0
+        return LatentPath(self.latents[chain], path_macros, len(self.latents), float((self.latents[node] - goal).norm()), scale)
