@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 import torch
 
-from worldmodels.planning import ICEMPlanner, LatentGoalEnergy, LatentGraphSearch, LatentMPC, StallMemory, SubgoalPlanner, WallProbe
+from worldmodels.planning import (
+    ICEMPlanner,
+    LatentGoalEnergy,
+    LatentGraphSearch,
+    LatentMPC,
+    LatentPath,
+    StallMemory,
+    SubgoalPlanner,
+    WallProbe,
+)
 from worldmodels.planning.latent_graph import macro_directions
 
 DOOR = 1.0  # the wall x = 0 is open for |y| < DOOR
@@ -160,7 +169,6 @@ def test_wall_probe_pushes_the_untried_wall_nearest_the_goal_and_is_idle_when_th
     probe.pushed(0, sites[2], headings[2])
     probe.pushed(0, sites[3], headings[3])
     assert probe.choose(0, sites, depths, headings, moved, goal, scale=1.0) is None
-    from worldmodels.planning import LatentPath
     at_goal = LatentPath(goal[None], torch.zeros(0, 2), 1, goal_distance=0.0, scale=1.0)
     assert not probe.stuck(0, at_goal, goal) and not probe.stuck(0, at_goal, goal)  # within `beyond` of the goal
     waiting = LatentPath(torch.tensor([[0.0, 3.0]]), torch.zeros(0, 2), 1, goal_distance=3.0, scale=1.0)

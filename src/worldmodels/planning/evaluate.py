@@ -78,9 +78,7 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
     predicted: list[torch.Tensor] = []
     subgoals: list[torch.Tensor] = []
     entered: list[torch.Tensor] = []
-    memories = {name: getattr(controller.planner, attribute) for name, attribute in (("stalls", "memory"), ("wall_pushes", "probe"))
-                if getattr(controller.planner, attribute, None) is not None}  # fmt: skip
-    corrections: dict[str, list[torch.Tensor]] = {name: [] for name in memories}
+    corrections: dict[str, list[torch.Tensor]] = {}
     for begin in range(0, episodes, episodes_per_batch):
         rooms = world.episodes()
         rooms.reset(min(episodes_per_batch, episodes - begin), generator, different_rooms=different_rooms)
@@ -114,8 +112,9 @@ def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, se
             entered.append(rooms.entered.clone())
         if batch_subgoals:
             subgoals.append(torch.stack(batch_subgoals, dim=1))
-        for name, memory in memories.items():
-            corrections[name].append(memory.counts(len(rooms.goal)))
+        if isinstance(controller.planner, SubgoalPlanner):
+            for name, count in controller.planner.corrections(len(rooms.goal)).items():
+                corrections.setdefault(name, []).append(count)
     final = torch.cat(distances)
     successes = int((final < success_radius).sum())
     low, high = wilson_interval(successes, episodes)

@@ -69,6 +69,11 @@ class SubgoalPlanner(Planner):
                 self.probe.pushed(episode, latent[episode], path.push)
         return self.last_subgoals
 
+    def corrections(self, batch: int) -> dict[str, torch.Tensor]:
+        """Per episode (batch,), the stalls the memory remembered and the wall pushes the probe tried (those it has)."""
+        counted = {"stalls": self.memory, "wall_pushes": self.probe}
+        return {name: memory.counts(batch) for name, memory in counted.items() if memory is not None}
+
     def _subgoal(self, path: LatentPath, goal: torch.Tensor) -> torch.Tensor:
         if path.push is not None:  # a probe: the wall site, never the goal behind it
             return path.latents[min(self.subgoal_ahead, len(path.latents) - 1)]

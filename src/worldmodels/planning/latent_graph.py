@@ -107,7 +107,7 @@ class LatentGraphSearch:
                 found = "none" if model is None else f"one of {model.macro_steps} steps"
                 raise ValueError(f"transition=high_level needs a world model trained with a {self.macro_steps}-step high-level model "
                                  f"(high_level=macro_mlp high_level.macro_steps={self.macro_steps}); this model has {found}")  # fmt: skip
-        trees = [_Tree(start, episode) for episode, start in enumerate(starts)]
+        trees = [_Tree(start, episode, record_walls=probe is not None) for episode, start in enumerate(starts)]
         for _ in range(self.max_depth):
             growing = [tree for tree in trees if tree.frontier and len(tree.latents) < self.max_nodes]
             if not growing:
@@ -148,24 +148,26 @@ class LatentGraphSearch:
 
 class _Tree:
     """One episode's search: node latents (N, D), each node's parent and macro-action index, the current frontier, and
-    the walls met: (node, macro-action index, predicted move) for every free macro-action the model says is blocked."""
+    with ``record_walls`` (for a ``WallProbe``) the walls met: per depth, the nodes (W,), macro-action indices (W,) and
+    predicted moves (W,) of the free macro-actions the model says are blocked."""
 
-    def __init__(self, start: torch.Tensor, episode: int) -> None:
+    def __init__(self, start: torch.Tensor, episode: int, record_walls: bool = False) -> None:
         self.episode = episode
         self.latents = start[None]
         self.parents, self.via, self.depths = [-1], [-1], [0]
         self.frontier = [0]
         self.scale: torch.Tensor | None = None
-        self.walls: list[torch.Tensor] = []  # per depth, (W, 3) rows of (node, macro-action index, predicted move)
+        self.record_walls = record_walls
+        self.walls: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
 
     def grow(self, children: torch.Tensor, moved: torch.Tensor, free: torch.Tensor, num_macros: int, merge: float, min_move: float) -> None:
         """Add the frontier's children (F·M, D) that moved (F·M,) far enough, are ``free`` (F·M,) (not a remembered stall,
         not in a guardrail's zone) and new; they become the frontier. Free children that moved too little are walls."""
         radius = merge * self.scale
         blocked = moved <= min_move * self.scale
-        walls = torch.nonzero(blocked & free).flatten()
-        nodes = torch.tensor(self.frontier)[walls // num_macros]
-        self.walls.append(torch.stack([nodes.to(moved), (walls % num_macros).to(moved), moved[walls]], dim=-1))
+        if self.record_walls:
+            walls = torch.nonzero(blocked & free).flatten()
+            self.walls.append((torch.tensor(self.frontier)[walls // num_macros], walls % num_macros, moved[walls]))
         candidates = torch.nonzero(~blocked & free & (torch.cdist(children, self.latents).amin(-1) >= radius)).flatten()
         close = (torch.cdist(children[candidates], children[candidates]) < radius).numpy()
         alive = np.ones(len(candidates), dtype=bool)  # not within the radius of a child kept before it
@@ -193,12 +195,10 @@ class _Tree:
     def probe_path(self, goal: torch.Tensor, macros: torch.Tensor, probe: WallProbe) -> LatentPath:
         """The chain to the wall push ``probe`` picks (with the push's macro-action), or the root alone when every
         wall met has been tried."""
-        scale = float(self.scale) if self.scale is not None else 1.0
-        walls = torch.cat(self.walls) if self.walls else torch.zeros(0, 3)
-        if not len(walls):
+        if not self.walls:
             return self._chain(0, goal, macros)
-        nodes, via, moved = walls[:, 0].long(), walls[:, 1].long(), walls[:, 2]
-        pick = probe.choose(self.episode, self.latents[nodes], torch.tensor(self.depths)[nodes].to(moved), macros[via], moved, goal, scale)
+        nodes, via, moved = (torch.cat(column) for column in zip(*self.walls, strict=True))
+        pick = probe.choose(self.episode, self.latents[nodes], torch.tensor(self.depths)[nodes].to(moved), macros[via], moved, goal, self.step)
         if pick is None:
             return self._chain(0, goal, macros)
         path = self._chain(int(nodes[pick]), goal, macros)
@@ -211,5 +211,9 @@ class _Tree:
             chain.append(self.parents[chain[-1]])
         chain.reverse()
         path_macros = macros[[self.via[i] for i in chain[1:]]]
-        scale = float(self.scale) if self.scale is not None else 1.0
-        return LatentPath(self.latents[chain], path_macros, len(self.latents), float((self.latents[node] - goal).norm()), scale)
+        return LatentPath(self.latents[chain], path_macros, len(self.latents), float((self.latents[node] - goal).norm()), self.step)
+
+    @property
+    def step(self) -> float:
+        """The macro-step length (latent units); 1 before the root was expanded."""
+        return float(self.scale) if self.scale is not None else 1.0

@@ -27,9 +27,13 @@ class TransitionMemory:
         """Transitions remembered over all episodes."""
         return sum(len(remembered) for remembered in self.latents)
 
+    def starts(self, episode: int) -> list[torch.Tensor]:
+        """The start latents (D,) remembered for ``episode`` (none for an episode never seen)."""
+        return self.latents[episode] if episode < len(self.latents) else []
+
     def counts(self, batch: int) -> torch.Tensor:
         """Transitions remembered per episode (batch,)."""
-        return torch.tensor([len(self.latents[b]) if b < len(self.latents) else 0 for b in range(batch)])
+        return torch.tensor([len(self.starts(b)) for b in range(batch)])
 
     def remember(self, episode: int, latent: torch.Tensor, direction: torch.Tensor) -> None:
         """Add the transition from ``latent`` (D,) heading ``direction`` (A,) (any non-zero length) to ``episode``."""
@@ -41,9 +45,10 @@ class TransitionMemory:
 
     def blocked(self, episode: int, paths: torch.Tensor, headings: torch.Tensor, radius: float | torch.Tensor) -> torch.Tensor:
         """(N,) True where transition n (latents along it (N, k, D), action heading (N, A)) repeats one of ``episode``."""
-        if episode >= len(self.latents) or not self.latents[episode]:
+        starts = self.starts(episode)
+        if not starts:
             return torch.zeros(len(paths), dtype=torch.bool)
-        near = (torch.cdist(paths, torch.stack(self.latents[episode])[None]) < radius).any(dim=1)  # (N, K)
+        near = (torch.cdist(paths, torch.stack(starts)[None]) < radius).any(dim=1)  # (N, K)
         unit = headings / headings.norm(dim=-1, keepdim=True).clamp_min(1e-12)
         same_way = unit @ torch.stack(self.directions[episode]).T > self.cosine  # (N, K)
         return (near & same_way).any(dim=1)

@@ -34,11 +34,11 @@ class WallProbe:
                  cosine: float = 0.5) -> None:  # fmt: skip
         self.beyond, self.progress, self.travel, self.radius, self.dead_end = beyond, progress, travel, radius, dead_end
         self.tried = TransitionMemory(cosine)
-        self.last: dict[int, tuple[torch.Tensor, float]] = {}  # episode -> its start latent and goal distance at the last re-plan
+        self.last: dict[int, torch.Tensor] = {}  # episode -> its start latent at the last re-plan
         self.probing: set[int] = set()  # the episodes stuck at the last re-plan
 
     def reset(self, batch: int) -> None:
-        """Forget the tried pushes and the last distances (new episodes)."""
+        """Forget the tried pushes and the last starts (new episodes)."""
         self.tried.reset(batch)
         self.last, self.probing = {}, set()
 
@@ -55,17 +55,17 @@ class WallProbe:
         return stuck
 
     def _stuck(self, episode: int, path: LatentPath, goal: torch.Tensor) -> bool:
-        start, distance = path.latents[0], float((path.latents[0] - goal).norm())
-        previous = self.last.get(episode)
-        self.last[episode] = (start, distance)
+        start, previous = path.latents[0], self.last.get(episode)
+        self.last[episode] = start
         if path.goal_distance <= self.beyond * path.scale:
             return False
         if len(path.latents) == 1:
             if episode in self.probing:
                 return True
             step = self.progress * path.scale
-            return previous is not None and distance > previous[1] - step and float((start - previous[0]).norm()) < step
-        tried = self.tried.latents[episode] if episode < len(self.tried.latents) else []
+            return (previous is not None and float((start - goal).norm()) > float((previous - goal).norm()) - step
+                    and float((start - previous).norm()) < step)  # fmt: skip
+        tried = self.tried.starts(episode)
         return bool(tried) and float(torch.cdist(path.latents[-1:], torch.stack(tried)).min()) < self.dead_end * path.scale
 
     def choose(self, episode: int, latents: torch.Tensor, depths: torch.Tensor, headings: torch.Tensor, moved: torch.Tensor,
