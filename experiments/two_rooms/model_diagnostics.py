@@ -68,6 +68,16 @@ def pushed(geometry: RoomsGeometry, start: torch.Tensor, pushes: torch.Tensor, w
     return start
 
 
+def predicted_nearer(model: torch.nn.Module, geometry: RoomsGeometry, walls: torch.Tensor, start: torch.Tensor, pushes: torch.Tensor,
+                     first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:  # fmt: skip
+    """(B,) True where the model's final latent for dots at ``start`` (B, 2) under ``pushes`` (B, T, 2), in ``walls``
+    (B, S, S), lies nearer the encoded dot at ``first`` (B, 2) than the one at ``second`` (B, 2)."""
+    predicted = model.rollout(model.encode(geometry.render(start, walls)), pushes)[:, -1]
+    to_first = (predicted - model.encode(geometry.render(first, walls))).norm(dim=-1)
+    to_second = (predicted - model.encode(geometry.render(second, walls))).norm(dim=-1)
+    return to_first < to_second
+
+
 def door_misjudged(model: torch.nn.Module, geometry: RoomsGeometry, count: int = 300) -> dict[str, dict[str, float]]:
     """{door band: {px from the door's centre: fraction of pushes whose outcome the model gets wrong}}: inside the door
     (0, 3 px) the dot passes and the alternative is stopping at a closed wall; beside it (5, 7, 10 px) the dot stops and
@@ -89,10 +99,8 @@ def door_misjudged(model: torch.nn.Module, geometry: RoomsGeometry, count: int =
                 alternative = pushed(geometry, start, pushes, wall_x, torch.full_like(door_y, -100.0))
             else:  # the alternative: the dot passes through the wall
                 alternative = start + pushes.sum(1)
-            predicted = model.rollout(model.encode(geometry.render(start, walls)), pushes)[:, -1]
-            to_true = (predicted - model.encode(geometry.render(true, walls))).norm(dim=-1)
-            to_alternative = (predicted - model.encode(geometry.render(alternative, walls))).norm(dim=-1)
-            report[name][f"{offset:g}px"] = round(float((to_alternative < to_true).float().mean()), 3)
+            wrong = predicted_nearer(model, geometry, walls, start, pushes, alternative, true)
+            report[name][f"{offset:g}px"] = round(float(wrong.float().mean()), 3)
     return report
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 def first_step_below(metrics: Path, below: float) -> dict[str, float | int | None]:
     """{step, inverse_dynamics} at the first training row of ``metrics`` (metrics.csv) with probe/pos_err < ``below``
-    (None when none), plus the number of training steps logged."""
+    (None when none), and the last logged step."""
     rows = [row for row in csv.DictReader(metrics.open()) if row.get("probe/pos_err")]
     if not rows:
         raise ValueError(f"{metrics} has no probe/pos_err column values: was it written by a world-model run?")

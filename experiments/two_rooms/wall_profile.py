@@ -14,31 +14,27 @@ from __future__ import annotations
 import argparse
 
 import torch
-from model_diagnostics import pushed
+from model_diagnostics import predicted_nearer, pushed
 
 from worldmodels.cli.plan import load_world_model
 from worldmodels.envs import RoomsWorld
+from worldmodels.envs.rooms import RoomsGeometry
 
 
 @torch.no_grad()
-def profile(model: torch.nn.Module, world: RoomsWorld, wall_x: float, door_y: float, side: int, push: tuple[float, float, int],
+def profile(model: torch.nn.Module, geometry: RoomsGeometry, wall_x: float, door_y: float, side: int, push: tuple[float, float, int],
             start_px: float, rows: torch.Tensor) -> str:  # fmt: skip
     """One character per row (see the module doc) for dots starting on ``side`` (−1 left, +1 right) of the wall."""
-    geometry = world.geometry
     count = len(rows)
     walls_x, doors_y = torch.full((count,), wall_x), torch.full((count,), door_y)
     start = torch.stack([walls_x + side * start_px, rows], dim=1)
     pushes = torch.tensor([-side * push[0], push[1]]).expand(count, push[2], 2)
-    walls = geometry.wall_image(walls_x, doors_y)
     stopped = pushed(geometry, start, pushes, walls_x, torch.full_like(doors_y, -100.0))  # a closed wall
-    passed = start + pushes.sum(1)
-    predicted = model.rollout(model.encode(geometry.render(start, walls)), pushes)[:, -1]
-    to_passed = (predicted - model.encode(geometry.render(passed, walls))).norm(dim=-1)
-    to_stopped = (predicted - model.encode(geometry.render(stopped, walls))).norm(dim=-1)
+    passes = predicted_nearer(model, geometry, geometry.wall_image(walls_x, doors_y), start, pushes, start + pushes.sum(1), stopped)
     in_door = (rows - door_y).abs() <= geometry.door_half_height + 0.5
     codes = [
-        ("D" if door else "P") if passes else ("x" if door else ".")
-        for passes, door in zip((to_passed < to_stopped).tolist(), in_door.tolist(), strict=True)
+        ("D" if door else "P") if passing else ("x" if door else ".")
+        for passing, door in zip(passes.tolist(), in_door.tolist(), strict=True)
     ]
     return "".join(codes)
 
@@ -59,7 +55,7 @@ def main() -> None:
     print(f"rows {int(rows[0])}..{int(rows[-1])}, one character per {int(rows[1] - rows[0])} px; push {args.push} from {args.start:g} px")
     for layout in args.layouts.split(","):
         wall_x, door_y = (float(value) for value in layout.split(":"))
-        left, right = (profile(model, world, wall_x, door_y, side, push, args.start, rows) for side in (-1, 1))
+        left, right = (profile(model, world.geometry, wall_x, door_y, side, push, args.start, rows) for side in (-1, 1))
         print(f"wall {wall_x:.0f} door {door_y:.0f}: from the left {left}  from the right {right}")
 
 
