@@ -10,21 +10,24 @@ better than at the start) spends that part of its 15-minute budget on nothing. P
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
+
+from worldmodels.runs.plots import read_metrics
 
 
 def first_step_below(metrics: Path, below: float) -> dict[str, float | int | None]:
     """{step, inverse_dynamics} at the first training row of ``metrics`` (metrics.csv) with probe/pos_err < ``below``
     (None when none), and the last logged step."""
-    rows = [row for row in csv.DictReader(metrics.open()) if row.get("probe/pos_err")]
-    if not rows:
+    series = read_metrics(metrics)
+    if "probe/pos_err" not in series:
         raise ValueError(f"{metrics} has no probe/pos_err column values: was it written by a world-model run?")
-    hit = next((row for row in rows if float(row["probe/pos_err"]) < below), None)
-    return {"step": int(float(hit["step"])) if hit else None,
-            "inverse_dynamics": round(float(hit["reg/inverse_dynamics"]), 3) if hit and hit.get("reg/inverse_dynamics") else None,
-            "last_step": int(float(rows[-1]["step"]))}  # fmt: skip
+    steps, errors = series["probe/pos_err"]
+    step = next((step for step, error in zip(steps, errors, strict=True) if error < below), None)
+    inverse_dynamics = dict(zip(*series.get("reg/inverse_dynamics", ([], [])), strict=True)).get(step)
+    return {"step": step,
+            "inverse_dynamics": round(inverse_dynamics, 3) if inverse_dynamics is not None else None,
+            "last_step": steps[-1]}  # fmt: skip
 
 
 def main() -> None:
