@@ -38,3 +38,19 @@ def test_a_keypoint_on_the_dot_channel_follows_the_dot() -> None:
     assert bool((along_x[1:, 0] > along_x[:-1, 0]).all()) and bool((along_y[1:, 1] > along_y[:-1, 1]).all())
     pixels = (along_x[:, 0] + 1) / 2 * 64
     assert (pixels - xs).abs().max() < 1.0
+
+
+def test_pool_modes_see_a_one_pixel_line_differently() -> None:
+    """A 1-px line fills its cell under max pooling, a sixteenth of it under 4x4 average pooling; avg_max feeds both
+    (twice the input channels); an unknown mode names the allowed ones."""
+    image = torch.zeros(1, 2, 65, 65, dtype=torch.uint8)
+    image[0, 1, 5, 20:23] = 255  # a 3-px-long, 1-px-high wall segment
+    pooled = {mode: SpatialSoftmaxEncoder(in_channels=2, image_size=65, input_pool=4, channels=(4,), keypoints=2, pool_mode=mode).features[0](image.float() / 255)
+              for mode in SpatialSoftmaxEncoder.POOL_MODES}  # fmt: skip
+    assert pooled["avg"].shape == pooled["max"].shape == (1, 2, 16, 16) and pooled["avg_max"].shape == (1, 4, 16, 16)
+    assert float(pooled["max"][0, 1, 1, 5]) == 1.0 and float(pooled["avg"][0, 1, 1, 5]) == pytest.approx(3 / 16)
+    assert torch.equal(pooled["avg_max"], torch.cat([pooled["avg"], pooled["max"]], dim=1))
+    tokens = SpatialSoftmaxEncoder(in_channels=2, image_size=65, input_pool=4, channels=(4,), keypoints=2, pool_mode="avg_max")(image)
+    assert tokens.shape == (1, 1, 4)
+    with pytest.raises(ValueError, match="allowed"):
+        SpatialSoftmaxEncoder(pool_mode="mean")

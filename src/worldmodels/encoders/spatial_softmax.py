@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -12,15 +13,20 @@ class SpatialSoftmaxEncoder(nn.Module):
 
     Keypoint coordinates move continuously and monotonically with the objects they track, so distances between
     latents made from them grow with distances in the scene: a planning energy without the bumps of a dense layer
-    on pixels. ``input_pool`` average-pools first (65 -> 32 for Two Rooms); a learned temperature per keypoint
-    sharpens its softmax. D = 2K = ``embed_dim``.
+    on pixels. ``input_pool`` pools first (65 -> 32 for Two Rooms) by ``pool_mode``: ``avg`` (a thin line's place
+    inside a cell survives as its intensity), ``max`` (a 1-px line fills its cell) or ``avg_max`` (both, as 2C
+    channels); a learned temperature per keypoint sharpens its softmax. D = 2K = ``embed_dim``.
     """
 
+    POOL_MODES = ("avg", "max", "avg_max")
+
     def __init__(self, in_channels: int = 2, image_size: int = 65, input_pool: int = 2, channels: tuple[int, ...] = (16, 32),
-                 keypoints: int = 16, kernel_size: int = 5) -> None:  # fmt: skip
+                 keypoints: int = 16, kernel_size: int = 5, pool_mode: str = "avg") -> None:  # fmt: skip
         super().__init__()
-        layers: list[nn.Module] = [nn.AvgPool2d(input_pool) if input_pool > 1 else nn.Identity()]
-        width = in_channels
+        if pool_mode not in self.POOL_MODES:
+            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {self.POOL_MODES}")
+        layers: list[nn.Module] = [_InputPool(input_pool, pool_mode) if input_pool > 1 else nn.Identity()]
+        width = 2 * in_channels if input_pool > 1 and pool_mode == "avg_max" else in_channels
         for index, out in enumerate(channels):
             size = kernel_size if index == 0 else 3
             layers += [nn.Conv2d(width, out, size, padding=size // 2), nn.GELU()]
@@ -54,3 +60,19 @@ class SpatialSoftmaxEncoder(nn.Module):
     def pool(self, tokens: torch.Tensor) -> torch.Tensor:
         """Tokens (B, N, D) -> (B, D)."""
         return tokens.mean(dim=1)
+
+
+class _InputPool(nn.Module):
+    """(B, C, H, W) -> (B, C, H / f, W / f) by average or max pooling, or (B, 2C, H / f, W / f) with both."""
+
+    def __init__(self, factor: int, mode: str) -> None:
+        super().__init__()
+        self.factor, self.mode = factor, mode
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        pooled = []
+        if self.mode in ("avg", "avg_max"):
+            pooled.append(F.avg_pool2d(images, self.factor))
+        if self.mode in ("max", "avg_max"):
+            pooled.append(F.max_pool2d(images, self.factor))
+        return torch.cat(pooled, dim=1) if len(pooled) > 1 else pooled[0]
