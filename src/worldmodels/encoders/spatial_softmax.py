@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -18,15 +20,16 @@ class SpatialSoftmaxEncoder(nn.Module):
     channels); a learned temperature per keypoint sharpens its softmax. D = 2K = ``embed_dim``.
     """
 
-    POOL_MODES = ("avg", "max", "avg_max")
+    POOL_MODES = {"avg": (F.avg_pool2d,), "max": (F.max_pool2d,), "avg_max": (F.avg_pool2d, F.max_pool2d)}
 
     def __init__(self, in_channels: int = 2, image_size: int = 65, input_pool: int = 2, channels: tuple[int, ...] = (16, 32),
                  keypoints: int = 16, kernel_size: int = 5, pool_mode: str = "avg") -> None:  # fmt: skip
         super().__init__()
         if pool_mode not in self.POOL_MODES:
-            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {self.POOL_MODES}")
-        layers: list[nn.Module] = [_InputPool(input_pool, pool_mode) if input_pool > 1 else nn.Identity()]
-        width = 2 * in_channels if input_pool > 1 and pool_mode == "avg_max" else in_channels
+            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {tuple(self.POOL_MODES)}")
+        pools = self.POOL_MODES[pool_mode] if input_pool > 1 else ()
+        layers: list[nn.Module] = [_InputPool(input_pool, pools) if pools else nn.Identity()]
+        width = in_channels * max(len(pools), 1)
         for index, out in enumerate(channels):
             size = kernel_size if index == 0 else 3
             layers += [nn.Conv2d(width, out, size, padding=size // 2), nn.GELU()]
@@ -63,16 +66,12 @@ class SpatialSoftmaxEncoder(nn.Module):
 
 
 class _InputPool(nn.Module):
-    """(B, C, H, W) -> (B, C, H / f, W / f) by average or max pooling, or (B, 2C, H / f, W / f) with both."""
+    """(B, C, H, W) -> (B, P·C, H / f, W / f): each of the P pooling functions (average, max) by factor f, stacked
+    along channels."""
 
-    def __init__(self, factor: int, mode: str) -> None:
+    def __init__(self, factor: int, pools: tuple[Callable[..., torch.Tensor], ...]) -> None:
         super().__init__()
-        self.factor, self.mode = factor, mode
+        self.factor, self.pools = factor, pools
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        pooled = []
-        if self.mode in ("avg", "avg_max"):
-            pooled.append(F.avg_pool2d(images, self.factor))
-        if self.mode in ("max", "avg_max"):
-            pooled.append(F.max_pool2d(images, self.factor))
-        return torch.cat(pooled, dim=1) if len(pooled) > 1 else pooled[0]
+        return torch.cat([pool(images, self.factor) for pool in self.pools], dim=1)
