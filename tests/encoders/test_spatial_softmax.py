@@ -54,3 +54,20 @@ def test_pool_modes_see_a_one_pixel_line_differently() -> None:
     assert tokens.shape == (1, 1, 4)
     with pytest.raises(ValueError, match="allowed"):
         SpatialSoftmaxEncoder(pool_mode="mean")
+
+
+def test_learned_pooling_tells_rows_apart_that_average_pooling_merges() -> None:
+    """A wall row at the top or at the bottom of a 4x4 cell averages to the same pooled input, so the avg encoder
+    cannot tell them apart; pool_mode=conv reads full-resolution pixels with a stride-4 conv of kernel 8 and can."""
+    top, bottom = torch.zeros(2, 1, 2, 65, 65, dtype=torch.uint8).unbind(0)
+    top[0, 1, 52, 20:23] = 255
+    bottom[0, 1, 55, 20:23] = 255  # rows 52 and 55: the same 4x4 cell
+    torch.manual_seed(0)
+    averaged = SpatialSoftmaxEncoder(in_channels=2, image_size=65, input_pool=4, channels=(8, 8), keypoints=4, kernel_size=3)
+    learned = SpatialSoftmaxEncoder(in_channels=2, image_size=65, input_pool=4, channels=(8, 8), keypoints=4, pool_mode="conv")
+    first = learned.features[1]
+    assert (first.kernel_size, first.stride) == ((8, 8), (4, 4)) and learned.features[1:](top.float()).shape == (1, 4, 16, 16)
+    assert torch.equal(averaged.features(top.float()), averaged.features(bottom.float()))
+    assert (learned.features(top.float()) - learned.features(bottom.float())).abs().max() > 1e-3
+    assert not torch.equal(learned(top), learned(bottom))
+    assert learned.grid.shape == averaged.grid.shape == (16,)

@@ -83,16 +83,19 @@ def test_heading_random_walk_crosses_doors() -> None:
     assert steps.max() <= 1.8 + 1e-5
 
 
-def _pushes_blocked_beside_the_door(arrays: dict[str, np.ndarray]) -> float:
-    """Fraction of steps that push into the wall within 4 px of a door edge and are stopped there."""
-    states, actions, layout = arrays["states"], arrays["actions"], arrays["layout"]
-    wall_x, door_y = layout[:, None, 0], layout[:, None, 1]
+def _pushes_stopped_by_the_wall(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """(B, T) steps that push into the inner wall from within 4 px of it and move less than half their length."""
+    states, actions, wall_x = arrays["states"], arrays["actions"], arrays["layout"][:, None, 0]
     before = states[:, :-1]
     toward_wall = actions[..., 0] * (wall_x - before[..., 0]) > 0.3
     at_wall = np.abs(before[..., 0] - wall_x) < 4
-    beside_door = np.abs(np.abs(before[..., 1] - door_y) - 4) < 4
-    stopped = np.linalg.norm(states[:, 1:] - before, axis=-1) < 0.5 * np.linalg.norm(actions, axis=-1)
-    return float((toward_wall & at_wall & beside_door & stopped).mean())
+    return toward_wall & at_wall & (np.linalg.norm(states[:, 1:] - before, axis=-1) < 0.5 * np.linalg.norm(actions, axis=-1))
+
+
+def _pushes_blocked_beside_the_door(arrays: dict[str, np.ndarray]) -> float:
+    """Fraction of steps that push into the wall within 4 px of a door edge and are stopped there."""
+    beside_door = np.abs(np.abs(arrays["states"][:, :-1, 1] - arrays["layout"][:, None, 1]) - 4) < 4
+    return float((_pushes_stopped_by_the_wall(arrays) & beside_door).mean())
 
 
 def test_aimed_crossings_push_into_the_wall_beside_the_door() -> None:
@@ -106,6 +109,28 @@ def test_aimed_crossings_push_into_the_wall_beside_the_door() -> None:
     assert (side != side[:, :1]).any(1).mean() > 0.5  # most trajectories still cross
     with pytest.raises(ValueError, match="door_aim_range"):
         HeadingRandomWalk(door_aim_range=-1.0)
+
+
+def test_decaying_aims_slide_along_the_wall_into_the_door() -> None:
+    def collect(decay: float) -> dict[str, np.ndarray]:
+        policy = HeadingRandomWalk(step_mean=1.5, step_std=1.0, step_range=(0.2, 3.4), door_crossing_prob=1.0, door_aim_range=24.0,
+                                   door_aim_decay=decay)  # fmt: skip
+        return RoomsWorld("two_rooms", policy=policy).collect(128, 90, torch.Generator().manual_seed(0))
+
+    def crossed(arrays: dict[str, np.ndarray]) -> float:
+        side = arrays["states"][..., 0] > arrays["layout"][:, None, 0]
+        return float((side != side[:, :1]).any(1).mean())
+
+    def blocked_rows_spanned(arrays: dict[str, np.ndarray]) -> float:
+        """Median over trajectories of the rows (px) between their first and last push stopped by the inner wall."""
+        rows, blocked = arrays["states"][:, :-1, 1], _pushes_stopped_by_the_wall(arrays)
+        return float(np.median([np.ptp(row[hit]) for row, hit in zip(rows, blocked, strict=True) if hit.any()]))
+
+    fixed, sliding = collect(1.0), collect(0.9)
+    assert crossed(fixed) < 0.4 and crossed(sliding) > 0.9  # fixed aims beside the door push there for good
+    assert blocked_rows_spanned(sliding) > 2 * blocked_rows_spanned(fixed) + 2
+    with pytest.raises(ValueError, match="door_aim_decay"):
+        HeadingRandomWalk(door_aim_decay=0.0)
 
 
 def test_unaimed_crossings_draw_the_data_recorded_before_the_aim_option() -> None:

@@ -16,8 +16,10 @@ class SpatialSoftmaxEncoder(nn.Module):
     Keypoint coordinates move continuously and monotonically with the objects they track, so distances between
     latents made from them grow with distances in the scene: a planning energy without the bumps of a dense layer
     on pixels. ``input_pool`` pools first (65 -> 32 for Two Rooms) by ``pool_mode``: ``avg`` (a thin line's place
-    inside a cell survives as its intensity), ``max`` (a 1-px line fills its cell) or ``avg_max`` (both, as 2C
-    channels); a learned temperature per keypoint sharpens its softmax. D = 2K = ``embed_dim``.
+    inside a cell survives as its intensity), ``max`` (a 1-px line fills its cell), ``avg_max`` (both, as 2C
+    channels) or ``conv`` (learned: the first conv reads the full-resolution image with a kernel of 2·``input_pool``
+    at stride ``input_pool``, where fixed pooling would precede it); a learned temperature per keypoint sharpens its
+    softmax. D = 2K = ``embed_dim``.
     """
 
     POOL_MODES = {"avg": (F.avg_pool2d,), "max": (F.max_pool2d,), "avg_max": (F.avg_pool2d, F.max_pool2d)}
@@ -25,19 +27,24 @@ class SpatialSoftmaxEncoder(nn.Module):
     def __init__(self, in_channels: int = 2, image_size: int = 65, input_pool: int = 2, channels: tuple[int, ...] = (16, 32),
                  keypoints: int = 16, kernel_size: int = 5, pool_mode: str = "avg") -> None:  # fmt: skip
         super().__init__()
-        if pool_mode not in self.POOL_MODES:
-            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {tuple(self.POOL_MODES)}")
-        pools = self.POOL_MODES[pool_mode] if input_pool > 1 else ()
+        if pool_mode not in (*self.POOL_MODES, "conv"):
+            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {(*self.POOL_MODES, 'conv')}")
+        learned = pool_mode == "conv" and input_pool > 1
+        pools = self.POOL_MODES.get(pool_mode, ()) if input_pool > 1 else ()
         layers: list[nn.Module] = [_InputPool(input_pool, pools) if pools else nn.Identity()]
         width = in_channels * max(len(pools), 1)
         for index, out in enumerate(channels):
-            size = kernel_size if index == 0 else 3
-            layers += [nn.Conv2d(width, out, size, padding=size // 2), nn.GELU()]
+            if index == 0 and learned:
+                layers += [nn.Conv2d(width, out, 2 * input_pool, stride=input_pool, padding=input_pool // 2), nn.GELU()]
+            else:
+                size = kernel_size if index == 0 else 3
+                layers += [nn.Conv2d(width, out, size, padding=size // 2), nn.GELU()]
             width = out
         layers.append(nn.Conv2d(width, keypoints, 1))
         self.features = nn.Sequential(*layers)
         self.log_temperature = nn.Parameter(torch.zeros(keypoints))
-        side = image_size // input_pool
+        with torch.no_grad():
+            side = self.features(torch.zeros(1, in_channels, image_size, image_size)).shape[-1]  # image_size // input_pool
         self.register_buffer("grid", torch.linspace(-1.0, 1.0, side), persistent=False)
         self.embed_dim = 2 * keypoints
         self.in_channels, self.image_size = in_channels, image_size
