@@ -72,13 +72,17 @@ def test_reset_options_place_an_episode_and_reject_walls() -> None:
         env.reset(options={"pos": [30.0, 40.0], "goal": [50.0, 50.0], "wall_x": 30, "door_y": 20})
 
 
+def _fraction_crossed(arrays: dict[str, np.ndarray]) -> float:
+    """Fraction of trajectories that end up on both sides of the inner wall."""
+    side = arrays["states"][..., 0] > arrays["layout"][:, None, 0]
+    return float((side != side[:, :1]).any(1).mean())
+
+
 def test_heading_random_walk_crosses_doors() -> None:
     world = RoomsWorld("two_rooms", policy=HeadingRandomWalk(door_crossing_prob=0.35))
     arrays = world.collect(128, 90, torch.Generator().manual_seed(0))
     assert arrays["obs"].shape == (128, 91, 2, 65, 65) and arrays["actions"].shape == (128, 90, 2)
-    side = arrays["states"][..., 0] > arrays["layout"][:, None, 0]
-    crossed = (side != side[:, :1]).any(1).mean()
-    assert 0.3 < crossed < 0.8
+    assert 0.3 < _fraction_crossed(arrays) < 0.8
     steps = np.linalg.norm(np.diff(arrays["states"], axis=1), axis=-1)
     assert steps.max() <= 1.8 + 1e-5
 
@@ -105,8 +109,7 @@ def test_aimed_crossings_push_into_the_wall_beside_the_door() -> None:
 
     centred, aimed = collect(0.0), collect(6.0)
     assert _pushes_blocked_beside_the_door(aimed) > 3 * _pushes_blocked_beside_the_door(centred)
-    side = aimed["states"][..., 0] > aimed["layout"][:, None, 0]
-    assert (side != side[:, :1]).any(1).mean() > 0.5  # most trajectories still cross
+    assert _fraction_crossed(aimed) > 0.5  # most trajectories still cross
     with pytest.raises(ValueError, match="door_aim_range"):
         HeadingRandomWalk(door_aim_range=-1.0)
 
@@ -117,17 +120,13 @@ def test_decaying_aims_slide_along_the_wall_into_the_door() -> None:
                                    door_aim_decay=decay)  # fmt: skip
         return RoomsWorld("two_rooms", policy=policy).collect(128, 90, torch.Generator().manual_seed(0))
 
-    def crossed(arrays: dict[str, np.ndarray]) -> float:
-        side = arrays["states"][..., 0] > arrays["layout"][:, None, 0]
-        return float((side != side[:, :1]).any(1).mean())
-
     def blocked_rows_spanned(arrays: dict[str, np.ndarray]) -> float:
         """Median over trajectories of the rows (px) between their first and last push stopped by the inner wall."""
         rows, blocked = arrays["states"][:, :-1, 1], _pushes_stopped_by_the_wall(arrays)
         return float(np.median([np.ptp(row[hit]) for row, hit in zip(rows, blocked, strict=True) if hit.any()]))
 
     fixed, sliding = collect(1.0), collect(0.9)
-    assert crossed(fixed) < 0.4 and crossed(sliding) > 0.9  # fixed aims beside the door push there for good
+    assert _fraction_crossed(fixed) < 0.4 and _fraction_crossed(sliding) > 0.9  # fixed aims beside the door push there for good
     assert blocked_rows_spanned(sliding) > 2 * blocked_rows_spanned(fixed) + 2
     with pytest.raises(ValueError, match="door_aim_decay"):
         HeadingRandomWalk(door_aim_decay=0.0)

@@ -22,23 +22,21 @@ class SpatialSoftmaxEncoder(nn.Module):
     softmax. D = 2K = ``embed_dim``.
     """
 
-    POOL_MODES = {"avg": (F.avg_pool2d,), "max": (F.max_pool2d,), "avg_max": (F.avg_pool2d, F.max_pool2d)}
+    POOL_MODES = {"avg": (F.avg_pool2d,), "max": (F.max_pool2d,), "avg_max": (F.avg_pool2d, F.max_pool2d), "conv": ()}  # conv: the first conv strides
 
     def __init__(self, in_channels: int = 2, image_size: int = 65, input_pool: int = 2, channels: tuple[int, ...] = (16, 32),
                  keypoints: int = 16, kernel_size: int = 5, pool_mode: str = "avg") -> None:  # fmt: skip
         super().__init__()
-        if pool_mode not in (*self.POOL_MODES, "conv"):
-            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {(*self.POOL_MODES, 'conv')}")
-        learned = pool_mode == "conv" and input_pool > 1
-        pools = self.POOL_MODES.get(pool_mode, ()) if input_pool > 1 else ()
+        if pool_mode not in self.POOL_MODES:
+            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {tuple(self.POOL_MODES)}")
+        pools = self.POOL_MODES[pool_mode] if input_pool > 1 else ()
         layers: list[nn.Module] = [_InputPool(input_pool, pools) if pools else nn.Identity()]
         width = in_channels * max(len(pools), 1)
+        strided = pool_mode == "conv" and input_pool > 1
+        first = (2 * input_pool, input_pool, input_pool // 2) if strided else (kernel_size, 1, kernel_size // 2)  # kernel, stride, padding
         for index, out in enumerate(channels):
-            if index == 0 and learned:
-                layers += [nn.Conv2d(width, out, 2 * input_pool, stride=input_pool, padding=input_pool // 2), nn.GELU()]
-            else:
-                size = kernel_size if index == 0 else 3
-                layers += [nn.Conv2d(width, out, size, padding=size // 2), nn.GELU()]
+            size, stride, padding = first if index == 0 else (3, 1, 1)
+            layers += [nn.Conv2d(width, out, size, stride=stride, padding=padding), nn.GELU()]
             width = out
         layers.append(nn.Conv2d(width, keypoints, 1))
         self.features = nn.Sequential(*layers)
