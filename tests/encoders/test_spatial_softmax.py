@@ -71,3 +71,29 @@ def test_learned_pooling_tells_rows_apart_that_average_pooling_merges() -> None:
     assert (learned.features(top.float()) - learned.features(bottom.float())).abs().max() > 1e-3
     assert not torch.equal(learned(top), learned(bottom))
     assert learned.grid.shape == averaged.grid.shape == (16,)
+
+
+def test_global_features_read_a_door_row_that_a_weighted_sum_places() -> None:
+    """global_features=G appends G linear features of the last hidden maps to the 2K keypoint coordinates (the
+    keypoints unchanged). With the hidden map copying the wall channel and the linear feature summing it weighted by
+    row, the feature is affine in the door's row (a door moves wall pixels from its one side to the other): a
+    least-squares line places doors at rows 10-54, for walls at any column, within a pixel."""
+    encoder = SpatialSoftmaxEncoder(in_channels=2, image_size=65, input_pool=4, channels=(1,), keypoints=3, kernel_size=1, global_features=2)
+    geometry = RoomsGeometry()
+    door_y = torch.arange(10.0, 55.0).repeat(3)
+    wall_x = torch.tensor([20.0, 31.0, 44.0]).repeat_interleave(45)
+    images = geometry.render(torch.full((len(door_y), 2), 8.0), geometry.wall_image(wall_x, door_y))
+    tokens = encoder(images)
+    assert tokens.shape == (len(door_y), 1, 8) and encoder.embed_dim == 8
+    assert torch.allclose(tokens[:, 0, :6], encoder.keypoints(images).flatten(1))
+    with torch.no_grad():
+        conv = encoder.features[1]
+        conv.weight.zero_(), conv.bias.zero_()
+        conv.weight[0, 1] = 1.0  # the hidden map copies the (pooled) wall channel
+        rows = torch.arange(16.0)[:, None].expand(16, 16)
+        encoder.global_features.weight[0] = rows.flatten()
+    feature = encoder(images)[:, 0, 6]
+    design = torch.stack([feature, torch.ones_like(feature)], dim=1)
+    fitted = design @ torch.linalg.lstsq(design, door_y[:, None]).solution[:, 0]
+    assert (fitted - door_y).abs().max() < 1.0
+    assert "global_features.weight" not in SpatialSoftmaxEncoder(channels=(4,), keypoints=2).state_dict()

@@ -19,13 +19,15 @@ class SpatialSoftmaxEncoder(nn.Module):
     inside a cell survives as its intensity), ``max`` (a 1-px line fills its cell), ``avg_max`` (both, as 2C
     channels) or ``conv`` (learned: the first conv reads the full-resolution image with a kernel of 2·``input_pool``
     at stride ``input_pool``, where fixed pooling would precede it); a learned temperature per keypoint sharpens its
-    softmax. D = 2K = ``embed_dim``.
+    softmax. With ``global_features`` G > 0, a linear map of the last hidden feature maps (flattened) adds G numbers
+    to the keypoints: what a weighted sum over the image places exactly and a softmax peak only roughly, such as the
+    row of a gap in a wall (a row-weighted sum of wall pixels is linear in it). D = 2K + G = ``embed_dim``.
     """
 
     POOL_MODES = {"avg": (F.avg_pool2d,), "max": (F.max_pool2d,), "avg_max": (F.avg_pool2d, F.max_pool2d), "conv": ()}  # conv: the first conv strides
 
     def __init__(self, in_channels: int = 2, image_size: int = 65, input_pool: int = 2, channels: tuple[int, ...] = (16, 32),
-                 keypoints: int = 16, kernel_size: int = 5, pool_mode: str = "avg") -> None:  # fmt: skip
+                 keypoints: int = 16, kernel_size: int = 5, pool_mode: str = "avg", global_features: int = 0) -> None:  # fmt: skip
         super().__init__()
         if pool_mode not in self.POOL_MODES:
             raise ValueError(f"pool_mode={pool_mode!r}; allowed: {tuple(self.POOL_MODES)}")
@@ -42,19 +44,25 @@ class SpatialSoftmaxEncoder(nn.Module):
         self.features = nn.Sequential(*layers)
         self.log_temperature = nn.Parameter(torch.zeros(keypoints))
         with torch.no_grad():
-            side = self.features(torch.zeros(1, in_channels, image_size, image_size)).shape[-1]  # image_size // input_pool
-        self.register_buffer("grid", torch.linspace(-1.0, 1.0, side), persistent=False)
-        self.embed_dim = 2 * keypoints
+            hidden = self.features[:-1](torch.zeros(1, in_channels, image_size, image_size))  # (1, C', h, w), h = image_size // input_pool
+        self.register_buffer("grid", torch.linspace(-1.0, 1.0, hidden.shape[-1]), persistent=False)
+        self.global_features = nn.Linear(hidden.numel(), global_features) if global_features > 0 else None
+        self.embed_dim = 2 * keypoints + global_features
         self.in_channels, self.image_size = in_channels, image_size
 
     def keypoints(self, images: torch.Tensor) -> torch.Tensor:
         """(B, C, H, W) -> keypoints (B, K, 2) as (x, y) in [−1, 1]."""
+        return self._keypoints(self.features(self._check(images)))
+
+    def _check(self, images: torch.Tensor) -> torch.Tensor:
+        """Images of the built size, as floats in [0, 1]."""
         if images.shape[-1] != self.image_size or images.shape[-2] != self.image_size:
             raise ValueError(f"SpatialSoftmaxEncoder was built for {self.image_size} x {self.image_size} images, got "
                              f"{tuple(images.shape[-2:])}; set encoder.image_size")  # fmt: skip
-        if images.dtype == torch.uint8:
-            images = images.float() / 255.0
-        maps = self.features(images)  # (B, K, h, w)
+        return images.float() / 255.0 if images.dtype == torch.uint8 else images
+
+    def _keypoints(self, maps: torch.Tensor) -> torch.Tensor:
+        """Keypoint feature maps (B, K, h, w) -> their soft-argmax coordinates (B, K, 2)."""
         batch, count, height, width = maps.shape
         weights = torch.softmax((maps * self.log_temperature.exp()[:, None, None]).flatten(2), dim=-1).view(batch, count, height, width)
         x = (weights.sum(dim=2) * self.grid[:width]).sum(-1)
@@ -62,8 +70,12 @@ class SpatialSoftmaxEncoder(nn.Module):
         return torch.stack([x, y], dim=-1)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """(B, C, H, W) -> tokens (B, 1, 2K)."""
-        return self.keypoints(images).flatten(1)[:, None]
+        """(B, C, H, W) -> tokens (B, 1, 2K + G): the keypoints' (x, y), then the global features."""
+        if self.global_features is None:
+            return self.keypoints(images).flatten(1)[:, None]
+        hidden = self.features[:-1](self._check(images))
+        keypoints = self._keypoints(self.features[-1](hidden)).flatten(1)
+        return torch.cat([keypoints, self.global_features(hidden.flatten(1))], dim=1)[:, None]
 
     def pool(self, tokens: torch.Tensor) -> torch.Tensor:
         """Tokens (B, N, D) -> (B, D)."""

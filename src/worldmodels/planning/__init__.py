@@ -8,11 +8,12 @@ from worldmodels.planning.guardrail import Guardrail, GuardrailHead, GuardrailRe
 from worldmodels.planning.hierarchical import SubgoalPlanner
 from worldmodels.planning.icem import ICEMPlanner
 from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
+from worldmodels.planning.layout_inference import LayoutInference
 from worldmodels.planning.mpc import LatentMPC
 from worldmodels.planning.objective import LatentGoalEnergy
 from worldmodels.planning.transition_memory import StallMemory, TransitionMemory
 from worldmodels.planning.wall_probe import WallProbe
 
 __all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "Guardrail", "GuardrailHead", "GuardrailRecipe", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
-           "LatentPath", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "TransitionMemory", "WallProbe",
+           "LatentPath", "LayoutInference", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "TransitionMemory", "WallProbe",
            "evaluate_planning", "wilson_interval"]  # fmt: skip

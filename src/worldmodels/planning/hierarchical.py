@@ -11,6 +11,7 @@ import torch
 from worldmodels.planning.base import CostFn, Planner
 from worldmodels.planning.guardrail import Guardrail
 from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
+from worldmodels.planning.layout_inference import LayoutInference
 from worldmodels.planning.transition_memory import StallMemory
 from worldmodels.planning.wall_probe import WallProbe
 
@@ -26,14 +27,18 @@ class SubgoalPlanner(Planner):
     remembered for the episode, and the search avoids repeating them. With a ``probe`` (``WallProbe``) an episode the
     search leaves stuck in front of what the model says is a wall is led to an untried push into it, which ``plan``
     then executes for one chunk. An episode whose latent is within ``hold_radius`` macro-steps of its goal holds still
-    (the action box's centre) instead of chasing the last fraction (None: never).
+    (the action box's centre) instead of chasing the last fraction (None: never). With an ``inference``
+    (``LayoutInference``) every stall the memory detects refits the episode's layout offsets, which ``LatentMPC`` adds
+    (``offsets``) to the current and goal latents before the search and the low level plan.
     """
 
     def __init__(self, low: Planner, search: LatentGraphSearch, subgoal_ahead: int = 2, memory: StallMemory | None = None,
-                 probe: WallProbe | None = None, hold_radius: float | None = None) -> None:  # fmt: skip
+                 probe: WallProbe | None = None, hold_radius: float | None = None, inference: LayoutInference | None = None) -> None:  # fmt: skip
         super().__init__(low.horizon, action_low=low.action_low, action_high=low.action_high)
+        if inference is not None and memory is None:
+            raise ValueError("planner.inference refits at the stalls planner.memory detects: set planner.memory (a StallMemory) or planner.inference=null")
         self.low, self.search, self.subgoal_ahead, self.memory = low, search, subgoal_ahead, memory
-        self.probe, self.hold_radius = probe, hold_radius
+        self.probe, self.hold_radius, self.inference = probe, hold_radius, inference
         self.last_paths: list[LatentPath] = []
         self.last_subgoals: torch.Tensor | None = None
         self.overrides: dict[int, torch.Tensor] = {}  # episode -> the action (A,) it takes this chunk instead of the low level's
@@ -43,21 +48,29 @@ class SubgoalPlanner(Planner):
         self.last_paths, self.last_subgoals, self.overrides = [], None, {}
         if hasattr(self.low, "reset"):
             self.low.reset()
-        for memory in (self.memory, self.probe):
+        for memory in (self.memory, self.probe, self.inference):
             if memory is not None:
                 memory.reset(0)
 
-    def observe(self, before: torch.Tensor, actions: torch.Tensor, predicted: torch.Tensor, after: torch.Tensor) -> None:
+    def observe(self, world_model: Any, before: torch.Tensor, actions: torch.Tensor, predicted: torch.Tensor, after: torch.Tensor) -> None:
         """An executed chunk: latents before (B, D), its actions (B, k, A), the model's predicted and the observed latent
-        after it (B, D)."""
+        after it (B, D), all without offsets."""
         if self.memory is not None:
-            self.memory.record(before, actions, predicted, after)
+            stalled = self.memory.record(before, actions, predicted, after)
+            if self.inference is not None:
+                self.inference.observe(world_model, before, actions, after, stalled)
 
-    def subgoals(self, world_model: Any, latent: torch.Tensor, goal: torch.Tensor, action_dim: int, guardrails: Sequence[Guardrail] = ()) -> torch.Tensor:
-        """Current and goal latents (B, D) -> the latents (B, D) the low level plans toward this re-plan; the search
-        avoids nodes that ``guardrails`` put in a forbidden zone."""
+    def offsets(self, latent: torch.Tensor) -> torch.Tensor:
+        """Current latents (B, D) -> what to add to them and to their goals before planning (B, D): the inferred
+        layout offsets, zeros without an ``inference``."""
+        return torch.zeros_like(latent) if self.inference is None else self.inference.offsets(latent)
+
+    def subgoals(self, world_model: Any, latent: torch.Tensor, goal: torch.Tensor, action_dim: int, guardrails: Sequence[Guardrail] = (),
+                 offsets: torch.Tensor | None = None) -> torch.Tensor:  # fmt: skip
+        """Current and goal latents (B, D), ``offsets`` (B, D) added -> the latents (B, D) the low level plans toward
+        this re-plan; the search avoids nodes that ``guardrails`` put in a forbidden zone."""
         macros = self.search.macros(self.action_low.expand(action_dim), self.action_high.expand(action_dim))
-        self.last_paths = self.search.search(world_model, latent, goal, macros, self.memory, guardrails, self.probe)
+        self.last_paths = self.search.search(world_model, latent, goal, macros, self.memory, guardrails, self.probe, offsets)
         self.last_subgoals = torch.stack([self._subgoal(path, g) for path, g in zip(self.last_paths, goal, strict=True)])
         self.overrides = {}
         centre = ((self.action_low + self.action_high) / 2).expand(action_dim)

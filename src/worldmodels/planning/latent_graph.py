@@ -90,14 +90,16 @@ class LatentGraphSearch:
 
     @torch.no_grad()
     def search(self, world_model: Any, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor,
-               memory: StallMemory | None = None, guardrails: Sequence[Guardrail] = (), probe: WallProbe | None = None) -> list[LatentPath]:  # fmt: skip
+               memory: StallMemory | None = None, guardrails: Sequence[Guardrail] = (), probe: WallProbe | None = None,
+               offsets: torch.Tensor | None = None) -> list[LatentPath]:  # fmt: skip
         """For every episode, the path (of node latents) from its start to the searched node nearest its goal.
 
         ``starts`` and ``goals`` are (B, D); every node is expanded by ``macros`` (M, A) (see ``macros``). The B
         searches advance together, one batched model rollout per depth. With ``memory``, transitions that repeat a
         stall remembered for that episode count as blocked; so do children that a guardrail puts in its forbidden zone.
         With a ``probe``, an episode the probe calls stuck (``WallProbe.stuck``) gets the probe's path instead: to an
-        untried push into what the model says is a wall.
+        untried push into what the model says is a wall. ``offsets`` (B, D), when the starts and goals carry them
+        (``LayoutInference``), are taken off the searched latents before they are matched with the memory's.
         """
         macros = macros.to(starts)
         held = macros[:, None].expand(-1, self.macro_steps, -1)
@@ -128,6 +130,8 @@ class LatentGraphSearch:
                     tree.scale = tree_moved.masked_fill(~tree_free, 0.0).median().clamp_min(1e-8)  # a free macro-step's length, from the root's children
                 if memory is not None:
                     paths = torch.cat([flat_parents[begin:end, None], rolled[begin:end, :-1]], dim=1)  # where each macro-step passes
+                    if offsets is not None:
+                        paths = paths - offsets[tree.episode]
                     tree_free = tree_free & ~memory.blocked(tree.episode, paths, macros.repeat(len(tree.frontier), 1), self.stall_radius * tree.scale)
                 tree.grow(children[begin:end], tree_moved, tree_free, len(macros), self.merge, self.min_move)
                 begin = end

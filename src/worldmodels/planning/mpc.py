@@ -18,7 +18,8 @@ class LatentMPC:
     Each planned action is held for ``action_repeat`` model steps (so a plan of horizon H looks H · repeat
     steps ahead); with ``warm_start`` the previous plan, shifted by the executed steps, seeds the next one.
     A ``SubgoalPlanner`` is told (``observe``), at the next call, what the executed chunk did:
-    the latent before it, its actions, the model's prediction and the observed latent.
+    the latent before it, its actions, the model's prediction and the observed latent; its ``offsets`` (inferred
+    layout) are added to the current and goal latents before planning.
     Works with any model exposing ``encode`` and ``rollout`` (see ``WorldModel``).
     """
 
@@ -63,10 +64,13 @@ class LatentMPC:
     def act_latent(self, latent: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
         """Current and goal latents (B, D) -> the next ``execute_steps`` actions (B, k, A); a ``SubgoalPlanner``
         first replaces the goals by its subgoals."""
+        offsets = torch.zeros_like(latent)
         if isinstance(self.planner, SubgoalPlanner):
             if self.executed is not None and self.executed[0].shape == latent.shape:
-                self.planner.observe(*self.executed, latent)
-            goal = self.planner.subgoals(self.world_model, latent, goal, self.action_dim, self.objective.guardrails)
+                self.planner.observe(self.world_model, *self.executed, latent)
+            offsets = self.planner.offsets(latent)
+            latent = latent + offsets
+            goal = self.planner.subgoals(self.world_model, latent, goal + offsets, self.action_dim, self.objective.guardrails, offsets)
         batch = latent.shape[0]
         if self.plan is None or not self.warm_start or self.plan.shape[0] != batch:
             init = self.planner.initial_mean(batch, self.action_dim)
@@ -74,9 +78,9 @@ class LatentMPC:
             init = self.plan
         self.plan = self.planner.plan(self.cost_fn(latent, goal), init)
         with torch.no_grad():
-            self.last_rollout = self.world_model.rollout(latent, self.expand(self.plan))  # (B, H · repeat, D), for plots
+            self.last_rollout = self.world_model.rollout(latent, self.expand(self.plan)) - offsets[:, None]  # (B, H · repeat, D), for plots
         steps = self.expand(self.plan)[:, : self.execute_steps]
-        self.executed = (latent, steps, self.last_rollout[:, steps.shape[1] - 1])
+        self.executed = (latent - offsets, steps, self.last_rollout[:, steps.shape[1] - 1])
         executed_plan_steps = -(-self.execute_steps // self.action_repeat)
         self.plan = torch.cat([self.plan[:, executed_plan_steps:], self.plan[:, -1:].expand(-1, executed_plan_steps, -1)], dim=1)
         return steps
