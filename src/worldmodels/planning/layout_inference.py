@@ -3,6 +3,7 @@ layout: walls, doors) that make the model predict what the executed actions did.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 import torch
@@ -24,11 +25,11 @@ class LayoutInference:
     def __init__(self, static_from: int, steps: int = 30, lr: float = 0.1, window: int = 32, l2: float = 0.01) -> None:
         self.static_from, self.steps, self.lr, self.window, self.l2 = static_from, steps, lr, window, l2
         self.delta: torch.Tensor | None = None  # (B, S)
-        self.moves: list[list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = []  # per episode: (before (D,), actions (k, A), after (D,))
+        self.moves: list[deque[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = []  # per episode, the last ``window``: (before (D,), actions (k, A), after (D,))
         self.stalls: list[list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = []
 
     def reset(self, batch: int) -> None:
-        self.delta, self.moves, self.stalls = None, [[] for _ in range(batch)], [[] for _ in range(batch)]
+        self.delta, self.moves, self.stalls = None, [deque(maxlen=self.window) for _ in range(batch)], [[] for _ in range(batch)]
 
     def offsets(self, latent: torch.Tensor) -> torch.Tensor:
         """Current latents (B, D) -> the offsets (B, D) to add to them and to their goals (zeros on dynamic dims)."""
@@ -46,18 +47,14 @@ class LayoutInference:
         if self.delta is None:
             self.delta = torch.zeros(batch, before.shape[1] - self.static_from)
         for episode in range(batch):
-            chunk = (before[episode], actions[episode], after[episode])
-            if stalled[episode]:
-                self.stalls[episode].append(chunk)
-            else:
-                self.moves[episode] = self.moves[episode][-(self.window - 1) :] + [chunk]
+            (self.stalls if stalled[episode] else self.moves)[episode].append((before[episode], actions[episode], after[episode]))
         refit = torch.nonzero(stalled).flatten().tolist()
         if refit:
             self._fit(world_model, refit)
 
     def _fit(self, world_model: Any, episodes: list[int]) -> None:
         """Adam on the offsets of ``episodes``: the model's predicted dynamic dims against the observed ones."""
-        rows = [(index, chunk) for index, episode in enumerate(episodes) for chunk in self.moves[episode] + self.stalls[episode]]
+        rows = [(index, chunk) for index, episode in enumerate(episodes) for chunk in [*self.moves[episode], *self.stalls[episode]]]
         owner = torch.tensor([index for index, _ in rows])
         before, actions, after = (torch.stack(column) for column in zip(*(chunk for _, chunk in rows), strict=True))
         counts = torch.bincount(owner, minlength=len(episodes)).to(before)

@@ -73,14 +73,10 @@ class StallMemory(TransitionMemory):
         """Remember the episodes whose executed chunk stalled; returns which did (B,) bool."""
         if len(self.latents) != len(before):
             self.reset(len(before))
-        stalled = self.stalled(before, actions, predicted, after)
+        promised = (predicted - before).norm(dim=-1)
+        observed = (after - before).norm(dim=-1)
         direction = actions.mean(dim=1)
+        stalled = (promised > self.min_move) & (observed < self.stall_ratio * promised) & (direction.norm(dim=-1) > 0)
         for episode in torch.nonzero(stalled).flatten().tolist():
             self.remember(episode, before[episode], direction[episode])
         return stalled
-
-    def stalled(self, before: torch.Tensor, actions: torch.Tensor, predicted: torch.Tensor, after: torch.Tensor) -> torch.Tensor:
-        """(B,) True where the observed move fell below ``stall_ratio`` of a predicted move above ``min_move``."""
-        promised = (predicted - before).norm(dim=-1)
-        observed = (after - before).norm(dim=-1)
-        return (promised > self.min_move) & (observed < self.stall_ratio * promised) & (actions.mean(dim=1).norm(dim=-1) > 0)
