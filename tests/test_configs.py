@@ -19,7 +19,7 @@ GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir())
 OPTIONS = [(group, path.stem) for group in GROUPS for path in sorted((CONF / group).glob("*.yaml"))]
 
 
-WORLD_MODEL_GROUPS = {"env", "planner", "high_level", "guardrail"}  # groups that only the world-model task composes
+WORLD_MODEL_GROUPS = {"env", "planner", "high_level", "guardrail", "decoder"}  # groups that only the world-model task composes
 WORLD_MODEL_OPTIONS = {("data", "two_rooms"), ("predictor", "gru"), ("predictor", "residual_mlp"), ("predictor", "transformer_ac"),
                        ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # fmt: skip
 

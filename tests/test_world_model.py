@@ -16,6 +16,7 @@ from omegaconf import DictConfig
 from worldmodels.cli.collect import collect
 from worldmodels.cli.plan import plan
 from worldmodels.cli.train import run_training
+from worldmodels.cli.world_model import build_world_model
 from worldmodels.data import DatasetNotFoundError, TrajectoryDataError, TrajectoryDataModule, load_shards
 from worldmodels.envs import RoomsWorld
 
@@ -121,6 +122,24 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     wrong_env = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", "env=wall")
     with pytest.raises(ValueError, match="trained on env 'two_rooms'"):
         plan(wrong_env, tmp_path / "plan")
+
+
+def test_a_decoder_term_reaches_the_encoder_and_its_checkpoint_plans(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
+    cfg = compose_cfg("train", tmp_path, "experiment=two_rooms", "logger=csv", "decoder=pooled_pixels", "evaluate.planning=false", *TINY)
+    world = RoomsWorld()
+    model = build_world_model(cfg, world)
+    obs = torch.from_numpy(world.collect(2, 3, torch.Generator().manual_seed(0))["obs"])  # (B, T, C, H, W)
+    model.decoder(model.encode(obs), obs).backward()
+    assert model.encoder.features[1].weight.grad.abs().sum() > 0  # the reconstruction shapes the encoder, unlike the position probe
+    run_training(cfg, tmp_path / "run", [])
+    metrics = (tmp_path / "run" / "logs" / "metrics.csv").read_text().splitlines()[0].split(",")
+    assert "train/reconstruction" in metrics
+    state = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=True)["state_dict"]
+    assert state["decoder.net.0.weight"].shape == (256, cfg.head.out_dim) and state["decoder.net.2.weight"].shape == (2 * 16 * 16, 256)
+    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", *[o for o in TINY if o.startswith(("protocol.", "planner."))],
+                           "planner=hierarchical")  # fmt: skip
+    (tmp_path / "plan").mkdir()
+    assert plan(plan_cfg, tmp_path / "plan")["episodes"] == 3
 
 
 @pytest.mark.slow

@@ -26,7 +26,8 @@ from worldmodels.runs.runtime import compile_networks
 
 
 def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
-    """Encoder, latent head, action-conditioned predictor, regularizer and optional high-level model composed by ``cfg.model``."""
+    """Encoder, latent head, action-conditioned predictor, regularizer, optional high-level model and optional decoder
+    composed by ``cfg.model``."""
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
     encoder = instantiate(cfg.encoder)
     with torch.no_grad():
@@ -35,9 +36,10 @@ def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
     predictor = instantiate(cfg.predictor, latent_dim=head.out_dim, action_dim=world.action_dim)
     regularizer = instantiate(cfg.regularizer, latent_dim=head.out_dim, action_dim=world.action_dim)
     high_level = instantiate(cfg.high_level, latent_dim=head.out_dim, action_dim=world.action_dim) if cfg.get("high_level") else None
+    decoder = instantiate(cfg.decoder, latent_dim=head.out_dim, obs_shape=tuple(world.obs_shape)) if cfg.get("decoder") else None
     state_dim = 2 if hasattr(world, "geometry") else 0
     return instantiate(cfg.model, _partial_=True)(encoder=encoder, head=head, predictor=predictor, regularizer=regularizer, high_level=high_level,
-                                                  state_dim=state_dim, run_config=OmegaConf.to_container(cfg, resolve=True))  # fmt: skip
+                                                  decoder=decoder, state_dim=state_dim, run_config=OmegaConf.to_container(cfg, resolve=True))  # fmt: skip
 
 
 def build_controller(cfg: DictConfig, model: pl.LightningModule, world: Any) -> LatentMPC:

@@ -20,22 +20,24 @@ class WorldModel(pl.LightningModule):
     With latents z_t = head(encoder(o_t)) (B, T, D) and the predictor f:
 
         loss = teacher_weight · mean_t ‖f(z_{≤t}, a_{≤t}) − z_{t+1}‖² + rollout_weight · mean_{h≤H} ‖ẑ_h − z_h‖²
-               + regularizer(z, a)
+               + regularizer(z, a) + decoder_weight · decoder(z, o)
 
     where ẑ_h is the autoregressive rollout from z_0 over ``rollout_steps`` = H actions. A linear position probe
     on detached latents reports ``probe/pos_err`` in pixels; validation logs the rollout error by horizon.
     An optional ``high_level`` model (e.g. ``MacroStepPredictor``) learns k-step transitions on the detached latents
-    (weight ``high_level_weight``; it does not shape the latent). Planners use ``encode``, ``rollout`` and ``macro_step``.
+    (weight ``high_level_weight``; it does not shape the latent). An optional ``decoder`` (e.g. ``PooledPixelDecoder``)
+reconstructs the observations from the latents and does shape it. Planners use ``encode``, ``rollout`` and ``macro_step``.
     """
 
     def __init__(self, encoder: nn.Module, head: nn.Module, predictor: nn.Module, regularizer: nn.Module, state_dim: int = 2,
                  rollout_steps: int = 8, teacher_weight: float = 1.0, rollout_weight: float = 1.0, state_scale: float = 64.0,
                  lr: float = 1e-3, weight_decay: float = 0.0, warmup_steps: int = 50, final_lr_ratio: float = 0.0,
-                 high_level: nn.Module | None = None, high_level_weight: float = 1.0, run_config: dict[str, Any] | None = None) -> None:  # fmt: skip
+                 high_level: nn.Module | None = None, high_level_weight: float = 1.0, decoder: nn.Module | None = None,
+                 decoder_weight: float = 1.0, run_config: dict[str, Any] | None = None) -> None:  # fmt: skip
         super().__init__()
-        self.save_hyperparameters(ignore=["encoder", "head", "predictor", "regularizer", "high_level"])
+        self.save_hyperparameters(ignore=["encoder", "head", "predictor", "regularizer", "high_level", "decoder"])
         self.encoder, self.head, self.predictor, self.regularizer = encoder, head, predictor, regularizer
-        self.high_level = high_level
+        self.high_level, self.decoder = high_level, decoder
         self.position_probe = nn.Linear(head.out_dim, state_dim) if state_dim else None
 
     def encode(self, obs: torch.Tensor) -> torch.Tensor:
@@ -64,6 +66,8 @@ class WorldModel(pl.LightningModule):
         out = {"latents": latents, "teacher": (teacher - latents[:, 1:]).square().mean(), "rollout_by_h": rollout_err}
         if self.high_level is not None:
             out["high_level"] = self.high_level.loss(latents.detach(), actions)
+        if self.decoder is not None:
+            out["reconstruction"] = self.decoder(latents, batch["obs"])
         if self.position_probe is not None and "states" in batch:
             pred = self.position_probe(latents.detach()) * self.hparams.state_scale
             out["probe_loss"] = F.mse_loss(pred / self.hparams.state_scale, batch["states"].float() / self.hparams.state_scale)
@@ -75,6 +79,8 @@ class WorldModel(pl.LightningModule):
         regularization = self.regularizer(out["latents"], batch["actions"].float(), step=self.global_step)
         rollout = out["rollout_by_h"].mean()
         loss = self.hparams.teacher_weight * out["teacher"] + self.hparams.rollout_weight * rollout + regularization["loss"]
+        if "reconstruction" in out:
+            loss = loss + self.hparams.decoder_weight * out["reconstruction"]
         if is_logging_step(self):
             metrics = {"train/loss": loss, "train/teacher_loss": out["teacher"], "train/rollout_loss": rollout, "train/reg_loss": regularization["loss"]}
             metrics |= {f"reg/{k}": v for k, v in regularization.items() if k != "loss"}
@@ -83,6 +89,8 @@ class WorldModel(pl.LightningModule):
                 metrics["probe/pos_err"] = out["pos_err"]
             if "high_level" in out:
                 metrics["train/high_level_loss"] = out["high_level"]
+            if "reconstruction" in out:
+                metrics["train/reconstruction"] = out["reconstruction"]
             self.log_dict(metrics, prog_bar=False)
             self.log("loss", loss, prog_bar=True, logger=False)
         return loss + out.get("probe_loss", 0.0) + self.hparams.high_level_weight * out.get("high_level", 0.0)
@@ -95,6 +103,8 @@ class WorldModel(pl.LightningModule):
             metrics["val/pos_err"] = out["pos_err"]
         if "high_level" in out:
             metrics["val/high_level_err"] = out["high_level"]  # compare with val/rollout_err_h{k}: the low level's k-step error
+        if "reconstruction" in out:
+            metrics["val/reconstruction"] = out["reconstruction"]
         self.log_dict(metrics, prog_bar=False)
 
     def configure_optimizers(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
-NETWORKS = ("encoder", "projector", "head", "predictor")
+NETWORKS = ("encoder", "projector", "head", "predictor", "decoder")
 """Submodule names compiled by ``compile_networks``: the networks a training step runs, not regularizers or probes."""
 
 
