@@ -31,7 +31,7 @@ class PooledPixelDecoder(nn.Module):
         """Latents (..., D) and their observations (..., C, H, W) -> the relative squared error (scalar).
 
         The loss is the forward pass so that ``torch.compile`` of the module fuses the pooling of the uint8
-        observations too (on the 2-core CPU, 1,088 frames of 2 x 65 x 65: 57 ms eager, 9 ms compiled).
+        observations too (one thread of the 2-core CPU, 1,088 frames of 2 x 65 x 65: 57 ms eager, 9 ms compiled).
         """
         target = self.target(obs.reshape(-1, *obs.shape[-3:]))
         error = (self.decode(latents.reshape(-1, latents.shape[-1])) - target).square().sum()
