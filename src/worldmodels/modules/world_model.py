@@ -26,7 +26,7 @@ class WorldModel(pl.LightningModule):
     on detached latents reports ``probe/pos_err`` in pixels; validation logs the rollout error by horizon.
     An optional ``high_level`` model (e.g. ``MacroStepPredictor``) learns k-step transitions on the detached latents
     (weight ``high_level_weight``; it does not shape the latent). An optional ``decoder`` (e.g. ``PooledPixelDecoder``)
-reconstructs the observations from the latents and does shape it. Planners use ``encode``, ``rollout`` and ``macro_step``.
+    reconstructs the observations from the latents and does shape it. Planners use ``encode``, ``rollout`` and ``macro_step``.
     """
 
     def __init__(self, encoder: nn.Module, head: nn.Module, predictor: nn.Module, regularizer: nn.Module, state_dim: int = 2,
