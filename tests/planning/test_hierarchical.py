@@ -1,5 +1,6 @@
 """The high level (graph search over the model's macro-actions) finds the door of a wall the straight line runs into,
-and with it a flat low-level planner reaches a goal it cannot reach alone."""
+and with it a flat low-level planner reaches a goal it cannot reach alone; the closed-loop corrections (stall memory,
+wall probe, wall sweep) get the dot through when the model misplaces the door."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from worldmodels.planning import (
     StallMemory,
     SubgoalPlanner,
     WallProbe,
+    WallSweep,
 )
 from worldmodels.planning.latent_graph import macro_directions
 
@@ -262,3 +264,88 @@ def test_goal_tolerance_ends_the_path_at_a_shallow_node_instead_of_a_drifted_det
     assert len(nearest.latents) - 1 >= 4  # the drift makes a detour's end the nearest node
     assert len(tolerant.latents) - 1 == 2 and torch.allclose(tolerant.latents[-1, :2], goal[0, :2])  # the straight path
     assert tolerant.goal_distance <= nearest.goal_distance + 1.0 * 2.9  # within the tolerance (median step < 2.9)
+
+
+SWEEP_LOW, SWEEP_HIGH = torch.tensor([-1.0, -1.0]), torch.tensor([1.0, 1.0])
+
+
+def stall(sweep: WallSweep, position: list[float], heading: list[float]) -> None:
+    """One executed chunk of episode 0 from ``position`` heading ``heading`` that the world stopped dead."""
+    before = torch.tensor([position])
+    sweep.observe(before, torch.tensor([[heading, heading]]), before + 2.0, before, stalled=torch.tensor([True]))
+
+
+def chunk(sweep: WallSweep, move: float, promised: float = 2.0) -> None:
+    """One executed chunk of episode 0 that moved the latent ``move`` where the model predicted ``promised``."""
+    before = torch.zeros(1, 2)
+    sweep.observe(before, torch.zeros(1, 2, 2), before + torch.tensor([[promised, 0.0]]), before + torch.tensor([[move, 0.0]]), torch.tensor([False]))
+
+
+def test_a_sweep_starts_after_its_stalls_slides_away_from_them_and_pushes_every_other_chunk() -> None:
+    sweep = WallSweep(after=3, slide=0.5, push=1.0, lookahead=2)
+    sweep.reset(1)
+    stalls = [[-0.01, 4.0], [-0.01, 3.5], [-0.01, 3.0]]  # at the wall, each lower than the last
+    for position in stalls[:2]:
+        stall(sweep, position, [1.0, 0.3])
+        assert sweep.actions(WallModel(), torch.tensor([position]), [[]], SWEEP_LOW, SWEEP_HIGH) == {}  # not yet
+    stall(sweep, stalls[2], [1.0, -0.3])
+    latent = torch.tensor([stalls[2]])
+    slide = sweep.actions(WallModel(), latent, [[torch.tensor(s) for s in stalls]], SWEEP_LOW, SWEEP_HIGH)[0]
+    assert torch.allclose(slide, torch.tensor([0.0, -0.5]))  # along the wall (normal: +x, the headings' axis), downward, away from the stalls
+    assert sweep.counts(2).tolist() == [1, 0]
+    chunk(sweep, move=1.0)  # the slide moved freely
+    assert torch.allclose(sweep.actions(WallModel(), latent, [[]], SWEEP_LOW, SWEEP_HIGH)[0], torch.tensor([1.0, 0.0]))  # push into the wall
+    chunk(sweep, move=0.05)  # blocked: the wall is closed here
+    assert torch.allclose(sweep.actions(WallModel(), latent, [[]], SWEEP_LOW, SWEEP_HIGH)[0], torch.tensor([0.0, -0.5]))  # slide on
+    chunk(sweep, move=0.1)  # the slide met a corner
+    assert torch.allclose(sweep.actions(WallModel(), latent, [[]], SWEEP_LOW, SWEEP_HIGH)[0], torch.tensor([0.0, 0.5]))  # turns back
+    chunk(sweep, move=1.0)
+    chunk(sweep, move=0.6)  # the push went through (0.6 >= 0.5 x the last slide's 1.0)
+    assert sweep.actions(WallModel(), latent, [[]], SWEEP_LOW, SWEEP_HIGH) == {}  # the search takes over again
+    for _ in range(3):
+        stall(sweep, [-0.01, 0.0], [1.0, 0.0])
+    sweep.actions(WallModel(), latent, [[]], SWEEP_LOW, SWEEP_HIGH)
+    chunk(sweep, move=0.1)
+    chunk(sweep, move=0.1)  # blocked both ways: the sweep ends
+    assert sweep.actions(WallModel(), latent, [[]], SWEEP_LOW, SWEEP_HIGH) == {} and sweep.counts(1).tolist() == [2]
+
+
+def test_a_sweep_ends_after_max_chunks() -> None:
+    sweep = WallSweep(after=1, max_chunks=4)
+    sweep.reset(1)
+    stall(sweep, [-0.01, 0.0], [1.0, 0.0])
+    sweep.actions(WallModel(), torch.zeros(1, 2), [[]], SWEEP_LOW, SWEEP_HIGH)
+    for move in (1.0, 0.0, 1.0):
+        chunk(sweep, move)
+        assert 0 in sweep.actions(WallModel(), torch.zeros(1, 2), [[]], SWEEP_LOW, SWEEP_HIGH)
+    chunk(sweep, 0.0)
+    assert sweep.actions(WallModel(), torch.zeros(1, 2), [[]], SWEEP_LOW, SWEEP_HIGH) == {}
+
+
+def test_the_sweep_takes_the_dot_through_a_door_the_model_places_everywhere_else() -> None:
+    """The model believes the whole wall open except the real door (|y| < 1, which it believes closed), and the stall
+    memory matches only the exact latent of a stall (``stall_radius`` 0.01: a learned model's predicted latents drift
+    from the encoded ones). Without a sweep the search pushes at false crossings next to its stalls for the whole
+    episode; with one the dot slides along the wall, pushing, until it passes the real door, then reaches the goal."""
+    start, goal = torch.tensor([[-3.0, 4.0]]), torch.tensor([[3.0, 4.0]])
+    finals = {}
+    for sweep in (None, WallSweep(after=3, slide=0.5)):
+        low = ICEMPlanner(horizon=6, samples=128, iterations=4, elites=12, init_std=0.3, max_action=1.0)
+        search = LatentGraphSearch(macro_steps=2, max_depth=30, stall_radius=0.01, goal_tolerance=0.2)
+        planner = SubgoalPlanner(low, search, subgoal_ahead=1, memory=StallMemory(), hold_radius=0.25, sweep=sweep)
+        positions = run_episode(WallModel(false_door=(-5.0, 5.0), door_closed=True), planner, start, goal, replans=60)
+        finals[sweep is not None] = float((positions[-1, 0] - goal[0]).norm())
+        if sweep is not None:
+            assert sweep.counts(1).tolist()[0] >= 1
+            crossing = positions[:-1, 0, 0].lt(0) & positions[1:, 0, 0].ge(0)
+            assert crossing.sum() == 1 and positions[1:, 0, 1][crossing].abs() < DOOR  # once, through the real door
+    assert finals[True] < 0.5, finals
+    assert finals[False] > 2.0, finals
+
+
+def test_a_sweep_needs_a_stall_memory_and_two_dimensional_actions() -> None:
+    low = ICEMPlanner(horizon=4, samples=16, iterations=1, max_action=1.0)
+    with pytest.raises(ValueError, match="planner.sweep acts on the stalls planner.memory detects"):
+        SubgoalPlanner(low, LatentGraphSearch(), sweep=WallSweep())
+    with pytest.raises(ValueError, match="2-D actions; this env's actions have 3 dims"):
+        WallSweep().actions(WallModel(), torch.zeros(1, 3), [[]], torch.zeros(3), torch.ones(3))

@@ -13,7 +13,8 @@ from worldmodels.planning.mpc import LatentMPC
 from worldmodels.planning.objective import LatentGoalEnergy
 from worldmodels.planning.transition_memory import StallMemory, TransitionMemory
 from worldmodels.planning.wall_probe import WallProbe
+from worldmodels.planning.wall_sweep import WallSweep
 
 __all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "Guardrail", "GuardrailHead", "GuardrailRecipe", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
-           "LatentPath", "LayoutInference", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "TransitionMemory", "WallProbe",
+           "LatentPath", "LayoutInference", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "TransitionMemory", "WallProbe", "WallSweep",
            "evaluate_planning", "wilson_interval"]  # fmt: skip

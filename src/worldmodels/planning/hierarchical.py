@@ -14,6 +14,7 @@ from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
 from worldmodels.planning.layout_inference import LayoutInference
 from worldmodels.planning.transition_memory import StallMemory
 from worldmodels.planning.wall_probe import WallProbe
+from worldmodels.planning.wall_sweep import WallSweep
 
 
 class SubgoalPlanner(Planner):
@@ -29,16 +30,20 @@ class SubgoalPlanner(Planner):
     then executes for one chunk. An episode whose latent is within ``hold_radius`` macro-steps of its goal holds still
     (the action box's centre) instead of chasing the last fraction (None: never). With an ``inference``
     (``LayoutInference``) every stall the memory detects refits the episode's layout offsets, which ``LatentMPC`` adds
-    (``offsets``) to the current and goal latents before the search and the low level plan.
+    (``offsets``) to the current and goal latents before the search and the low level plan. With a ``sweep``
+    (``WallSweep``) an episode that stalled ``sweep.after`` times follows the wall it stalls at and pushes through it
+    at intervals, instead of the low level's plan, until a push goes through.
     """
 
     def __init__(self, low: Planner, search: LatentGraphSearch, subgoal_ahead: int = 2, memory: StallMemory | None = None,
-                 probe: WallProbe | None = None, hold_radius: float | None = None, inference: LayoutInference | None = None) -> None:  # fmt: skip
+                 probe: WallProbe | None = None, hold_radius: float | None = None, inference: LayoutInference | None = None,
+                 sweep: WallSweep | None = None) -> None:  # fmt: skip
         super().__init__(low.horizon, action_low=low.action_low, action_high=low.action_high)
-        if inference is not None and memory is None:
-            raise ValueError("planner.inference refits at the stalls planner.memory detects: set planner.memory (a StallMemory) or planner.inference=null")
+        for name, needs_memory in (("inference", inference), ("sweep", sweep)):
+            if needs_memory is not None and memory is None:
+                raise ValueError(f"planner.{name} acts on the stalls planner.memory detects: set planner.memory (a StallMemory) or planner.{name}=null")
         self.low, self.search, self.subgoal_ahead, self.memory = low, search, subgoal_ahead, memory
-        self.probe, self.hold_radius, self.inference = probe, hold_radius, inference
+        self.probe, self.hold_radius, self.inference, self.sweep = probe, hold_radius, inference, sweep
         self.last_paths: list[LatentPath] = []
         self.last_subgoals: torch.Tensor | None = None
         self.overrides: dict[int, torch.Tensor] = {}  # episode -> the action (A,) it takes this chunk instead of the low level's
@@ -48,7 +53,7 @@ class SubgoalPlanner(Planner):
         self.last_paths, self.last_subgoals, self.overrides = [], None, {}
         if hasattr(self.low, "reset"):
             self.low.reset()
-        for memory in (self.memory, self.probe, self.inference):
+        for memory in (self.memory, self.probe, self.inference, self.sweep):
             if memory is not None:
                 memory.reset(0)
 
@@ -59,6 +64,8 @@ class SubgoalPlanner(Planner):
             stalled = self.memory.record(before, actions, predicted, after)
             if self.inference is not None:
                 self.inference.observe(world_model, before, actions, after, stalled)
+            if self.sweep is not None:
+                self.sweep.observe(before, actions, predicted, after, stalled)
 
     def offsets(self, latent: torch.Tensor) -> torch.Tensor:
         """Current latents (B, D) -> what to add to them and to their goals before planning (B, D): the inferred
@@ -72,19 +79,25 @@ class SubgoalPlanner(Planner):
         macros = self.search.macros(self.action_low.expand(action_dim), self.action_high.expand(action_dim))
         self.last_paths = self.search.search(world_model, latent, goal, macros, self.memory, guardrails, self.probe, offsets)
         self.last_subgoals = torch.stack([self._subgoal(path, g) for path, g in zip(self.last_paths, goal, strict=True)])
-        self.overrides = {}
+        self.overrides, holding = {}, set()
         centre = ((self.action_low + self.action_high) / 2).expand(action_dim)
         for episode, path in enumerate(self.last_paths):
             if self.hold_radius is not None and float((latent[episode] - goal[episode]).norm()) <= self.hold_radius * path.scale:
                 self.overrides[episode] = centre
+                holding.add(episode)
             elif path.push is not None and len(path.latents) == 1 and self.probe is not None:
                 self.overrides[episode] = path.push
                 self.probe.pushed(episode, latent[episode], path.push)
+        if self.sweep is not None:
+            shift = offsets if offsets is not None else torch.zeros_like(latent)
+            stalls = [[start + shift[episode] for start in self.memory.starts(episode)] for episode in range(len(latent))]
+            sweeping = self.sweep.actions(world_model, latent, stalls, self.action_low.expand(action_dim), self.action_high.expand(action_dim))
+            self.overrides |= {episode: action for episode, action in sweeping.items() if episode not in holding}
         return self.last_subgoals
 
     def corrections(self, batch: int) -> dict[str, torch.Tensor]:
         """Per episode (batch,), the stalls the memory remembered and the wall pushes the probe tried (those it has)."""
-        counted = {"stalls": self.memory, "wall_pushes": self.probe}
+        counted = {"stalls": self.memory, "wall_pushes": self.probe, "wall_sweeps": self.sweep}
         return {name: memory.counts(batch) for name, memory in counted.items() if memory is not None}
 
     def _subgoal(self, path: LatentPath, goal: torch.Tensor) -> torch.Tensor:
