@@ -343,9 +343,11 @@ def test_the_sweep_takes_the_dot_through_a_door_the_model_places_everywhere_else
     assert finals[False] > 2.0, finals
 
 
-def test_a_sweep_needs_a_stall_memory_and_two_dimensional_actions() -> None:
+def test_a_sweep_needs_a_stall_memory_and_stays_off_without_two_dimensional_actions() -> None:
     low = ICEMPlanner(horizon=4, samples=16, iterations=1, max_action=1.0)
     with pytest.raises(ValueError, match="planner.sweep acts on the stalls planner.memory detects"):
         SubgoalPlanner(low, LatentGraphSearch(), sweep=WallSweep())
-    with pytest.raises(ValueError, match="2-D actions; this env's actions have 3 dims"):
-        WallSweep().actions(WallModel(), torch.zeros(1, 3), [[]], torch.zeros(3), torch.ones(3))
+    sweep = WallSweep(after=1)
+    stall(sweep, [0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
+    with pytest.warns(UserWarning, match="2-D actions; this env's have 3 dims, so it stays off"):
+        assert sweep.actions(WallModel(), torch.zeros(1, 3), [[]], torch.zeros(3), torch.ones(3)) == {}

@@ -3,6 +3,7 @@ through it at intervals, until a push goes through."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,14 +37,15 @@ class WallSweep:
     most two slide-steps apart. A push whose observed latent move reaches ``passed`` × the last slide's went through:
     the sweep ends and the search takes over again. A slide that moves less than ``blocked`` × its predicted move met
     a corner and turns back; two blocked slides in a row, or ``max_chunks`` chunks, end the sweep. Which way it slides
-    first: the side whose predicted slide of ``lookahead`` steps ends farther from the episode's stalls. 2-D actions
-    that move the agent along their axes (Two Rooms, Wall, mazes).
+    first: the side whose predicted slide of ``lookahead`` steps ends farther from the episode's stalls. For 2-D actions
+    that move the agent along their axes (Two Rooms, Wall, mazes); with other action spaces it stays off (a warning).
     """
 
     def __init__(self, after: int = 3, slide: float = 1.0, push: float = 1.0, passed: float = 0.5, blocked: float = 0.3,
                  max_chunks: int = 60, lookahead: int = 6) -> None:  # fmt: skip
         self.after, self.slide, self.push, self.passed, self.blocked = after, slide, push, passed, blocked
         self.max_chunks, self.lookahead = max_chunks, lookahead
+        self.warned = False
         self.reset(0)
 
     def reset(self, batch: int) -> None:
@@ -94,7 +96,11 @@ class WallSweep:
         """Current latents (B, D), each episode's remembered stall latents, the action box ((A,) each) -> the action (A,)
         each sweeping episode takes this chunk (episodes not sweeping are absent)."""
         if len(action_low) != 2:
-            raise ValueError(f"planner.sweep follows walls with 2-D actions; this env's actions have {len(action_low)} dims: set planner.sweep=null")
+            if not self.warned:
+                warnings.warn(f"planner.sweep follows walls with 2-D actions; this env's have {len(action_low)} dims, so it stays off "
+                              "(planner.sweep=null silences this)", stacklevel=2)  # fmt: skip
+                self.warned = True
+            return {}
         centre, half = (action_low + action_high) / 2, (action_high - action_low) / 2
         for episode in self.pending:
             self.sweeps[episode] = self._start(world_model, latent[episode], self.headings[episode], stalls[episode], centre, half)
