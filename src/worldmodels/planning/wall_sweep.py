@@ -32,9 +32,9 @@ class WallSweep:
     ``StallMemory`` matched in latent space blocks only the crossings that start near a stall: the search finds the
     same wrong crossing one macro-step away (experiments/two_rooms/README.md, "Why seed 1 stays short"). The sweep
     leaves the model's belief and searches the wall itself, as a bug algorithm does: the wall's normal is the action
-    axis the stalled chunks pushed hardest along (their unit headings summed), the dot slides along the other axis (``slide`` × the action box's
-    half-range per step) and pushes along the normal (``push`` × the half-range) every other chunk, so pushes land at
-    most two slide-steps apart. A push whose observed latent move reaches ``passed`` × the last slide's went through:
+    axis the stalled chunks pushed hardest along (their unit headings summed), the dot slides along the other axis
+    (``slide`` × the action box's half-range per step) and pushes along the normal (``push`` × the half-range) every
+    other chunk, so pushes land at most two slide-steps apart. A push whose observed latent move reaches ``passed`` × the last slide's went through:
     the sweep ends and the search takes over again. A slide that moves less than ``blocked`` × its predicted move met
     a corner and turns back; two blocked slides in a row, or ``max_chunks`` chunks, end the sweep. Which way it slides
     first: the side whose predicted slide of ``lookahead`` steps ends farther from the episode's stalls. For 2-D actions
@@ -89,7 +89,8 @@ class WallSweep:
             sweep.slide_move, sweep.turned, sweep.phase = observed, False, "push"
         if done or sweep.chunks >= self.max_chunks:
             del self.sweeps[episode]
-            self.stalls[episode], self.headings[episode] = 0, 0.0
+            self.stalls[episode] = 0
+            self.headings.pop(episode, None)
 
     def actions(self, world_model: Any, latent: torch.Tensor, stalls: list[list[torch.Tensor]], action_low: torch.Tensor,
                 action_high: torch.Tensor) -> dict[int, torch.Tensor]:  # fmt: skip
