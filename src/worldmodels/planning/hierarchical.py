@@ -96,7 +96,7 @@ class SubgoalPlanner(Planner):
         return self.last_subgoals
 
     def corrections(self, batch: int) -> dict[str, torch.Tensor]:
-        """Per episode (batch,), the stalls the memory remembered and the wall pushes the probe tried (those it has)."""
+        """Per episode (batch,), the stalls the memory remembered, the wall pushes the probe tried and the sweeps started (those it has)."""
         counted = {"stalls": self.memory, "wall_pushes": self.probe, "wall_sweeps": self.sweep}
         return {name: memory.counts(batch) for name, memory in counted.items() if memory is not None}
 
