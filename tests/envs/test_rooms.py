@@ -44,14 +44,68 @@ def test_random_moves_never_cross_the_wall_outside_the_door(geometry) -> None:
         assert bool(((mid_y[crossed] - rooms.door_y[crossed]).abs() <= geometry.door_half_height + 2.5).all())
 
 
-def test_blocked_move_stops_at_the_wall() -> None:
-    g = TWO_ROOMS
-    wall_x, door_y = torch.tensor([30.0]), torch.tensor([50.0])
-    pos = torch.tensor([[27.5, 10.0]])
-    after = g.move(pos, torch.tensor([[2.45, 0.0]]), wall_x, door_y)
-    assert 28.0 < float(after[0, 0]) < 28.5  # wall slab starts at 28.5
-    through_door = g.move(torch.tensor([[27.5, 50.0]]), torch.tensor([[2.45, 0.0]]), wall_x, door_y)
-    assert float(through_door[0, 0]) == pytest.approx(29.95)
+WALL_X, DOOR_Y = torch.tensor([30.0]), torch.tensor([30.0])
+
+
+def _move(start: list[float], action: list[float], noise: list[float] | None = None) -> list[float]:
+    noise_tensor = None if noise is None else torch.tensor([noise])
+    return TWO_ROOMS.move(torch.tensor([start]), torch.tensor([action]), WALL_X, DOOR_Y, noise_tensor)[0].tolist()
+
+
+def test_the_free_region_is_the_reference_planes() -> None:
+    """Border planes x, y = 4 and 60; the slab |x − 30| ≤ 1 is open for |y − 30| ≤ 4 only (an 8-px passage)."""
+    points = torch.tensor([[4.01, 30.0], [3.99, 30.0], [59.99, 10.0], [60.01, 10.0], [28.99, 20.0], [29.01, 20.0], [31.01, 20.0],
+                           [30.0, 34.0], [30.0, 34.01], [30.0, 26.0], [30.0, 25.99]])  # fmt: skip
+    free = TWO_ROOMS.is_free(points, WALL_X.expand(len(points)), DOOR_Y.expand(len(points))).tolist()
+    assert free == [True, False, True, False, True, False, True, True, False, True, False]
+
+
+def test_a_blocked_move_stops_on_the_plane_and_is_kept_inside() -> None:
+    assert _move([27.5, 10.0], [2.45, 0.0]) == pytest.approx([28.7, 10.0])  # face x = 29, kept 0.3 px before it
+    assert _move([5.0, 10.0], [-2.45, 0.0]) == pytest.approx([4.3, 10.0])  # border plane x = 4
+    assert _move([27.5, 34.0], [2.45, 0.0]) == pytest.approx([29.95, 34.0])  # 4 px off the door's centre: through
+    assert _move([27.5, 34.5], [2.45, 0.0]) == pytest.approx([28.7, 34.5])  # 4.5 px off: blocked
+    assert _move([30.0, 32.0], [0.0, 2.45]) == pytest.approx([30.0, 33.7])  # inside the slab: the door's edge y = 34
+    assert _move([28.5, 33.0], [2.45, 2.45]) == pytest.approx([29.5, 33.7])  # enters the door, meets its edge at x = 29.5
+
+
+def test_collision_noise_points_away_from_the_wall() -> None:
+    assert _move([27.5, 10.0], [2.45, 0.0], [0.8, -0.4]) == pytest.approx([29.0 - 0.4, 10.0 - 0.2])  # 0.5 · noise, normal part flipped away
+    assert _move([27.5, 10.0], [2.45, 0.0], [-0.8, 0.4]) == pytest.approx([29.0 - 0.4, 10.0 + 0.2])
+    assert _move([27.5, 10.0], [2.45, 0.0], [0.2, 0.0]) == pytest.approx([28.7, 10.0])  # a small normal part: kept 0.3 px inside
+    assert _move([20.0, 10.0], [2.45, 0.0], [5.0, 5.0]) == pytest.approx([22.45, 10.0])  # no wall met: no noise
+    rooms = RoomsBatch(TWO_ROOMS)
+    rooms.set_state(torch.full((4000, 2), 27.5), torch.zeros(4000, 2), torch.full((4000,), 30.0), torch.full((4000,), 50.0), noise_seed=1)
+    after = rooms.step(torch.tensor([[2.45, 0.0]]).expand(4000, 2))
+    along, away = after[:, 1] - 27.5, 29.0 - after[:, 0]
+    assert abs(float(along.mean())) < 0.03 and float(along.std()) == pytest.approx(0.5, abs=0.03)
+    assert float(away.min()) >= 0.3 - 1e-5 and float(away.mean()) == pytest.approx(0.469, abs=0.02)  # E max(|N(0, 0.5²)|, 0.3) = 0.469
+
+
+def test_the_collision_noise_replays_from_the_episode_seed() -> None:
+    def walk(seed: int) -> torch.Tensor:
+        rooms = RoomsBatch(TWO_ROOMS)
+        rooms.reset(1, torch.Generator().manual_seed(seed))
+        path = [rooms.step(torch.tensor([[2.45, 0.3]])).clone() for _ in range(40)]
+        return torch.cat(path)
+
+    assert torch.equal(walk(5), walk(5))
+    assert not torch.equal(walk(5), walk(6))
+
+
+def test_evaluation_starts_and_goals_follow_the_reference_ranges() -> None:
+    rooms = RoomsBatch(TWO_ROOMS)
+    rooms.reset(4000, torch.Generator().manual_seed(0))
+    for xy in (rooms.pos, rooms.goal):
+        left = xy[:, 0] < rooms.wall_x
+        x_low = torch.where(left, torch.full_like(rooms.wall_x, 6.6), rooms.wall_x + 3.6)
+        x_high = torch.where(left, rooms.wall_x - 3.6, torch.full_like(rooms.wall_x, 57.4))
+        assert bool(((xy[:, 0] >= x_low - 1e-4) & (xy[:, 0] <= x_high + 1e-4)).all())
+        assert bool(((xy[:, 1] >= 6.6 - 1e-4) & (xy[:, 1] <= 57.4 + 1e-4)).all())
+        assert float(x_low.sub(xy[:, 0]).abs().min()) < 0.05 and float(x_high.sub(xy[:, 0]).abs().min()) < 0.05  # the ranges' ends are reached
+    assert bool((TWO_ROOMS.side(rooms.pos, rooms.wall_x) != TWO_ROOMS.side(rooms.goal, rooms.wall_x)).all())
+    assert 0.45 < float((rooms.pos[:, 0] < rooms.wall_x).float().mean()) < 0.55  # sides swapped with probability 0.5
+    assert set(rooms.wall_x.unique().tolist()) == set(range(20, 45)) and set(rooms.door_y.unique().tolist()) == set(range(10, 55))
 
 
 def test_goal_image_shows_the_goal_with_the_same_walls() -> None:
@@ -83,59 +137,13 @@ def test_heading_random_walk_crosses_doors() -> None:
     arrays = world.collect(128, 90, torch.Generator().manual_seed(0))
     assert arrays["obs"].shape == (128, 91, 2, 65, 65) and arrays["actions"].shape == (128, 90, 2)
     assert 0.3 < _fraction_crossed(arrays) < 0.8
-    steps = np.linalg.norm(np.diff(arrays["states"], axis=1), axis=-1)
-    assert steps.max() <= 1.8 + 1e-5
+    assert np.linalg.norm(arrays["actions"], axis=-1).max() <= 1.8 + 1e-5  # step lengths truncated (a blocked move adds noise)
 
 
-def _pushes_stopped_by_the_wall(arrays: dict[str, np.ndarray]) -> np.ndarray:
-    """(B, T) steps that push into the inner wall from within 4 px of it and move less than half their length."""
-    states, actions, wall_x = arrays["states"], arrays["actions"], arrays["layout"][:, None, 0]
-    before = states[:, :-1]
-    toward_wall = actions[..., 0] * (wall_x - before[..., 0]) > 0.3
-    at_wall = np.abs(before[..., 0] - wall_x) < 4
-    return toward_wall & at_wall & (np.linalg.norm(states[:, 1:] - before, axis=-1) < 0.5 * np.linalg.norm(actions, axis=-1))
-
-
-def _pushes_blocked_beside_the_door(arrays: dict[str, np.ndarray]) -> float:
-    """Fraction of steps that push into the wall within 4 px of a door edge and are stopped there."""
-    beside_door = np.abs(np.abs(arrays["states"][:, :-1, 1] - arrays["layout"][:, None, 1]) - 4) < 4
-    return float((_pushes_stopped_by_the_wall(arrays) & beside_door).mean())
-
-
-def test_aimed_crossings_push_into_the_wall_beside_the_door() -> None:
-    def collect(aim: float) -> dict[str, np.ndarray]:
-        policy = HeadingRandomWalk(step_mean=1.5, step_std=1.0, step_range=(0.2, 3.4), door_crossing_prob=0.85, door_aim_range=aim)
-        return RoomsWorld("two_rooms", policy=policy).collect(256, 90, torch.Generator().manual_seed(0))
-
-    centred, aimed = collect(0.0), collect(6.0)
-    assert _pushes_blocked_beside_the_door(aimed) > 3 * _pushes_blocked_beside_the_door(centred)
-    assert _fraction_crossed(aimed) > 0.5  # most trajectories still cross
-    with pytest.raises(ValueError, match="door_aim_range"):
-        HeadingRandomWalk(door_aim_range=-1.0)
-
-
-def test_decaying_aims_slide_along_the_wall_into_the_door() -> None:
-    def collect(decay: float) -> dict[str, np.ndarray]:
-        policy = HeadingRandomWalk(step_mean=1.5, step_std=1.0, step_range=(0.2, 3.4), door_crossing_prob=1.0, door_aim_range=24.0,
-                                   door_aim_decay=decay)  # fmt: skip
-        return RoomsWorld("two_rooms", policy=policy).collect(128, 90, torch.Generator().manual_seed(0))
-
-    def blocked_rows_spanned(arrays: dict[str, np.ndarray]) -> float:
-        """Median over trajectories of the rows (px) between their first and last push stopped by the inner wall."""
-        rows, blocked = arrays["states"][:, :-1, 1], _pushes_stopped_by_the_wall(arrays)
-        return float(np.median([np.ptp(row[hit]) for row, hit in zip(rows, blocked, strict=True) if hit.any()]))
-
-    fixed, sliding = collect(1.0), collect(0.9)
-    assert _fraction_crossed(fixed) < 0.4 and _fraction_crossed(sliding) > 0.9  # fixed aims beside the door push there for good
-    assert blocked_rows_spanned(sliding) > 2 * blocked_rows_spanned(fixed) + 2
-    with pytest.raises(ValueError, match="door_aim_decay"):
-        HeadingRandomWalk(door_aim_decay=0.0)
-
-
-def test_unaimed_crossings_draw_the_data_recorded_before_the_aim_option() -> None:
+def test_the_collection_draws_the_recorded_data() -> None:
     policy = HeadingRandomWalk(step_mean=1.5, step_std=1.0, step_range=(0.2, 3.4), door_crossing_prob=0.7)
     arrays = RoomsWorld("two_rooms", policy=policy).collect(4, 30, torch.Generator().manual_seed(3))
-    recorded = [[32.8645, 22.2773], [59.4990, 51.2817], [44.5066, 13.1509], [4.5015, 22.2364]]  # final positions, commit 56a4003
+    recorded = [[24.5147, 12.4078], [36.4655, 44.2719], [34.8142, 12.824], [43.3546, 24.0022]]  # final positions, reference-exact collisions
     assert np.allclose(arrays["states"][:, -1], recorded, atol=1e-3)
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 
@@ -15,30 +12,18 @@ class SpatialSoftmaxEncoder(nn.Module):
 
     Keypoint coordinates move continuously and monotonically with the objects they track, so distances between
     latents made from them grow with distances in the scene: a planning energy without the bumps of a dense layer
-    on pixels. ``input_pool`` pools first (65 -> 32 for Two Rooms) by ``pool_mode``: ``avg`` (a thin line's place
-    inside a cell survives as its intensity), ``max`` (a 1-px line fills its cell), ``avg_max`` (both, as 2C
-    channels) or ``conv`` (learned: the first conv reads the full-resolution image with a kernel of 2·``input_pool``
-    at stride ``input_pool``, where fixed pooling would precede it); a learned temperature per keypoint sharpens its
-    softmax. With ``global_features`` G > 0, a linear map of the last hidden feature maps (flattened) adds G numbers
-    to the keypoints: what a weighted sum over the image places exactly and a softmax peak only roughly, such as the
-    row of a gap in a wall (a row-weighted sum of wall pixels is linear in it). D = 2K + G = ``embed_dim``.
+    on pixels. ``input_pool`` average-pools first (65 -> 16 for Two Rooms at 4: a thin line's place inside a cell
+    survives as its intensity); a learned temperature per keypoint sharpens its softmax. D = 2K = ``embed_dim``.
     """
 
-    POOL_MODES = {"avg": (F.avg_pool2d,), "max": (F.max_pool2d,), "avg_max": (F.avg_pool2d, F.max_pool2d), "conv": ()}  # conv: the first conv strides
-
     def __init__(self, in_channels: int = 2, image_size: int = 65, input_pool: int = 2, channels: tuple[int, ...] = (16, 32),
-                 keypoints: int = 16, kernel_size: int = 5, pool_mode: str = "avg", global_features: int = 0) -> None:  # fmt: skip
+                 keypoints: int = 16, kernel_size: int = 5) -> None:  # fmt: skip
         super().__init__()
-        if pool_mode not in self.POOL_MODES:
-            raise ValueError(f"pool_mode={pool_mode!r}; allowed: {tuple(self.POOL_MODES)}")
-        pools = self.POOL_MODES[pool_mode] if input_pool > 1 else ()
-        layers: list[nn.Module] = [_InputPool(input_pool, pools) if pools else nn.Identity()]
-        width = in_channels * max(len(pools), 1)
-        strided = pool_mode == "conv" and input_pool > 1
-        first = (2 * input_pool, input_pool, input_pool // 2) if strided else (kernel_size, 1, kernel_size // 2)  # kernel, stride, padding
+        layers: list[nn.Module] = [nn.AvgPool2d(input_pool) if input_pool > 1 else nn.Identity()]
+        width = in_channels
         for index, out in enumerate(channels):
-            size, stride, padding = first if index == 0 else (3, 1, 1)
-            layers += [nn.Conv2d(width, out, size, stride=stride, padding=padding), nn.GELU()]
+            size = kernel_size if index == 0 else 3
+            layers += [nn.Conv2d(width, out, size, padding=size // 2), nn.GELU()]
             width = out
         layers.append(nn.Conv2d(width, keypoints, 1))
         self.features = nn.Sequential(*layers)
@@ -46,8 +31,7 @@ class SpatialSoftmaxEncoder(nn.Module):
         with torch.no_grad():
             hidden = self.features[:-1](torch.zeros(1, in_channels, image_size, image_size))  # (1, C', h, w), h = image_size // input_pool
         self.register_buffer("grid", torch.linspace(-1.0, 1.0, hidden.shape[-1]), persistent=False)
-        self.global_features = nn.Linear(hidden.numel(), global_features) if global_features > 0 else None
-        self.embed_dim = 2 * keypoints + global_features
+        self.embed_dim = 2 * keypoints
         self.in_channels, self.image_size = in_channels, image_size
 
     def keypoints(self, images: torch.Tensor) -> torch.Tensor:
@@ -70,25 +54,10 @@ class SpatialSoftmaxEncoder(nn.Module):
         return torch.stack([x, y], dim=-1)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """(B, C, H, W) -> tokens (B, 1, 2K + G): the keypoints' (x, y), then the global features."""
-        if self.global_features is None:
-            return self.keypoints(images).flatten(1)[:, None]
-        hidden = self.features[:-1](self._check(images))
-        keypoints = self._keypoints(self.features[-1](hidden)).flatten(1)
-        return torch.cat([keypoints, self.global_features(hidden.flatten(1))], dim=1)[:, None]
+        """(B, C, H, W) -> tokens (B, 1, 2K): the keypoints' (x, y)."""
+        return self.keypoints(images).flatten(1)[:, None]
 
     def pool(self, tokens: torch.Tensor) -> torch.Tensor:
         """Tokens (B, N, D) -> (B, D)."""
         return tokens.mean(dim=1)
 
-
-class _InputPool(nn.Module):
-    """(B, C, H, W) -> (B, P·C, H / f, W / f): each of the P pooling functions (average, max) by factor f, stacked
-    along channels."""
-
-    def __init__(self, factor: int, pools: tuple[Callable[..., torch.Tensor], ...]) -> None:
-        super().__init__()
-        self.factor, self.pools = factor, pools
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return torch.cat([pool(images, self.factor) for pool in self.pools], dim=1)

@@ -11,11 +11,27 @@ random spanning tree of the rooms (one way between any two rooms: a maze) drawn 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
 
-from worldmodels.envs.rooms import blob_image, stop_at_walls
+from worldmodels.envs.rooms import blob_image
+
+
+def stop_at_walls(pos: torch.Tensor, displacement: torch.Tensor, is_free: Callable[[torch.Tensor], torch.Tensor], substeps: int) -> torch.Tensor:
+    """Move pos (B, 2) by displacement (B, 2), stopped at the first blocked point on the segment.
+
+    The segment is checked at ``substeps`` points (``is_free`` maps points (S, B, 2) to (S, B) bool); the dot ends at
+    the last free point before the first blocked one, so it never crosses a wall thicker than |displacement| / substeps
+    and stops within that distance of it.
+    """
+    fractions = torch.arange(1, substeps + 1, dtype=pos.dtype, device=pos.device) / substeps
+    points = pos + fractions[:, None, None] * displacement  # (S, B, 2)
+    reachable = is_free(points).long().cumprod(0)  # 1 until the first blocked point
+    last = reachable.sum(0)  # number of free points before the first blocked one
+    start_and_points = torch.cat([pos[None], points])  # (S + 1, B, 2)
+    return start_and_points.gather(0, last[None, :, None].expand(1, -1, 2))[0]
 
 
 @dataclass(frozen=True)
@@ -189,12 +205,11 @@ class GridRoomsGeometry:
         y = row[:, 0] + margin + (row[:, 1] - row[:, 0] - 2 * margin) * u[:, 1]
         return torch.stack([x, y], dim=1)
 
-    def door_waypoints(self, door_index: torch.Tensor, room: torch.Tensor, pos: torch.Tensor, aim: torch.Tensor, offset: float = 3.0) -> torch.Tensor:
+    def door_waypoints(self, door_index: torch.Tensor, room: torch.Tensor, pos: torch.Tensor, offset: float = 3.0) -> torch.Tensor:
         """Where to steer through doors (B,) from rooms (B,) at positions (B, 2): in front of the door on this side, or
-        once level with it, ``offset`` px past the wall on the other side; ``aim`` (B,) px along the wall shifts the point
-        steered to off the door's centre. (B, 2)."""
+        once level with it, ``offset`` px past the wall on the other side. (B, 2)."""
         table = torch.tensor([[d.a, d.vertical, d.wall, d.centre] for d in self.doors])[door_index]  # (B, 4)
-        vertical, wall, centre = table[:, 1].bool(), table[:, 2], table[:, 3] + aim
+        vertical, wall, centre = table[:, 1].bool(), table[:, 2], table[:, 3]
         before = torch.where(room == table[:, 0].long(), -1.0, 1.0)  # the side of the wall this room is on
         reach = self.wall_half_width + offset
         along = torch.where(vertical, pos[:, 1], pos[:, 0])
@@ -240,6 +255,9 @@ class GridRoomsBatch:
         self.pos, self.goal = pos.float().clone(), goal.float().clone()
         self.walls = self.geometry.wall_image().expand(len(pos), -1, -1).clone()
 
+    def seed_noise(self, generator: torch.Generator) -> None:
+        """Nothing to seed: the grid's walls stop the dot without noise."""
+
     def layouts(self) -> dict[str, torch.Tensor]:
         """Each episode's layout parameters: none (the grid's layout is the geometry's)."""
         return {}
@@ -275,6 +293,6 @@ class GridRoomsBatch:
         """(B,) the room each dot is in."""
         return self.geometry.room_of(self.pos)
 
-    def route_target(self, route: torch.Tensor, aim: torch.Tensor) -> torch.Tensor:
-        """Waypoints (B, 2) through the chosen doors ``route`` (B,), ``aim`` (B,) px along the wall off their centres."""
-        return self.geometry.door_waypoints(route, self.region(), self.pos, aim)
+    def route_target(self, route: torch.Tensor) -> torch.Tensor:
+        """Waypoints (B, 2) through the centres of the chosen doors ``route`` (B,)."""
+        return self.geometry.door_waypoints(route, self.region(), self.pos)

@@ -53,10 +53,11 @@ class HazardRoomsBatch(RoomsBatch):
             raise ValueError(f"hazard {self.hazard.tolist()}: found no start/goal pairs across it in the same room; place it inside a room")
         self.walls = g.wall_image(self.wall_x, self.door_y)
         self.entered = torch.zeros(num_episodes, dtype=torch.bool)
+        self.seed_noise(generator)
 
-    def set_state(self, pos: torch.Tensor, goal: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor) -> None:
+    def set_state(self, pos: torch.Tensor, goal: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor, noise_seed: int = 0) -> None:
         """Place episodes explicitly (see ``RoomsBatch.set_state``); none has entered the hazard yet."""
-        super().set_state(pos, goal, wall_x, door_y)
+        super().set_state(pos, goal, wall_x, door_y, noise_seed)
         self.entered = in_box(self.pos, self.hazard)
 
     def step(self, action: torch.Tensor) -> torch.Tensor:

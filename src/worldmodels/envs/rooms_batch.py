@@ -1,8 +1,10 @@
 """A batch of two-room episodes: the one implementation of the dynamics that every caller steps.
 
-The gymnasium environments wrap a batch of one; data collection and the planning evaluation step many
-episodes at once. Start and goal follow the Two Rooms evaluation protocol: different rooms, x uniform in
-each room ``margin`` px from the walls, y uniform in ``goal_y_range``, sides swapped with probability 0.5.
+The gymnasium environments wrap a batch of one; data collection steps many episodes at once, the planning evaluation
+one batch per episode (each from its own seed). Start and goal follow the Two Rooms evaluation protocol: different
+rooms, x uniform in each room ``margin`` px from the wall planes, y uniform in ``goal_y_range``, sides swapped with
+probability 0.5. The collision noise comes from the batch's own generator, seeded from the reset's, so a replay of the
+same seed and actions is exact.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ class RoomsBatch:
         self.wall_x = torch.zeros(0)
         self.door_y = torch.zeros(0)
         self.walls = torch.zeros(0, geometry.size, geometry.size, dtype=torch.uint8)
+        self.noise = torch.Generator().manual_seed(0)
+
+    def seed_noise(self, generator: torch.Generator) -> None:
+        """Seed the collision noise from one draw of ``generator`` (after the episode's layout, start and goal)."""
+        self.noise = torch.Generator().manual_seed(int(torch.randint(2**62, (1,), generator=generator)))
 
     def reset(self, num_episodes: int, generator: torch.Generator, different_rooms: bool = True) -> None:
         """New layouts, starts and goals; with ``different_rooms`` start and goal lie in different rooms."""
@@ -37,18 +44,22 @@ class RoomsBatch:
             self.pos = g.sample_free_positions(self.wall_x, self.door_y, generator)
             self.goal = g.sample_free_positions(self.wall_x, self.door_y, generator)
         self.walls = g.wall_image(self.wall_x, self.door_y)
+        self.seed_noise(generator)
 
-    def set_state(self, pos: torch.Tensor, goal: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor) -> None:
-        """Place episodes explicitly: positions and goals (B, 2), layouts (B,)."""
+    def set_state(self, pos: torch.Tensor, goal: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor, noise_seed: int = 0) -> None:
+        """Place episodes explicitly: positions and goals (B, 2), layouts (B,); the collision noise from ``noise_seed``."""
         if not bool(self.geometry.is_free(pos, wall_x, door_y).all()):
             raise ValueError(f"start positions {pos[~self.geometry.is_free(pos, wall_x, door_y)].tolist()} lie inside a wall")
         self.pos, self.goal = pos.float().clone(), goal.float().clone()
         self.wall_x, self.door_y = wall_x.float().clone(), door_y.float().clone()
         self.walls = self.geometry.wall_image(self.wall_x, self.door_y)
+        self.noise = torch.Generator().manual_seed(noise_seed)
 
     def step(self, action: torch.Tensor) -> torch.Tensor:
-        """Actions (B, 2) in the action box -> new positions (B, 2)."""
-        self.pos = self.geometry.move(self.pos, action.float(), self.wall_x, self.door_y)
+        """Actions (B, 2) in the action box -> new positions (B, 2); two standard normals per episode and step are drawn
+        for the collision noise, whether or not a wall is met."""
+        noise = torch.randn(len(self.pos), 2, generator=self.noise)
+        self.pos = self.geometry.move(self.pos, action.float(), self.wall_x, self.door_y, noise)
         return self.pos
 
     def render(self, pos: torch.Tensor) -> torch.Tensor:
@@ -79,13 +90,11 @@ class RoomsBatch:
         """The door each episode's crossing steers through (B,): the only one (draws nothing from ``generator``)."""
         return torch.zeros(len(self.pos), dtype=torch.long)
 
-    def route_target(self, route: torch.Tensor, aim: torch.Tensor) -> torch.Tensor:
-        """(B, 2): a point past the wall when level with the aimed row, else the point just in front of it on this side.
-        The aimed row is the door's plus ``aim`` (B,) px: beyond the door's edge the dot pushes into the wall beside it."""
+    def route_target(self, route: torch.Tensor) -> torch.Tensor:
+        """(B, 2): a point past the wall when level with the door's row, else the point just in front of it on this side."""
         g = self.geometry
         side = g.side(self.pos, self.wall_x).float()
         offset = (g.wall_half_width + 3.0) * (1 - 2 * side)  # toward the other side of the wall
-        row = self.door_y + aim
-        level = (self.pos[:, 1] - row).abs() < g.door_half_height - 1
+        level = (self.pos[:, 1] - self.door_y).abs() < g.door_half_height - 1
         x = torch.where(level, self.wall_x + offset, self.wall_x - offset)
-        return torch.stack([x, row], dim=1)
+        return torch.stack([x, self.door_y], dim=1)

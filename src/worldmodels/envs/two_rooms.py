@@ -42,7 +42,9 @@ class RoomsEnv(gym.Env):
         super().reset(seed=seed)
         self._generator.manual_seed(int(self.np_random.integers(2**62)))
         if options:
-            self.batch.set_state(**{key: torch.as_tensor(np.asarray(value, dtype=np.float32)).reshape(1, -1).squeeze(-1) for key, value in options.items()})
+            state = {key: torch.as_tensor(np.asarray(value, dtype=np.float32)).reshape(1, -1).squeeze(-1) for key, value in options.items()}
+            self.batch.set_state(**state)
+            self.batch.seed_noise(self._generator)
         else:
             self.batch.reset(1, self._generator, self.different_rooms)
         return self._observation(), self._info()
@@ -74,7 +76,7 @@ class RoomsEnv(gym.Env):
 
 
 class TwoRoomsEnv(RoomsEnv):
-    """EB-JEPA's Two Rooms: 65 × 65, 3-px wall at a random column in 20..44, 9-px door at a random row in 10..54."""
+    """EB-JEPA's Two Rooms: 65 × 65, 3-px wall at a random column in 20..44, a door at a random row in 10..54 (drawn 9 rows, an 8-px passage for the dot)."""
 
     def __init__(self, render_mode: str | None = "rgb_array", different_rooms: bool = True) -> None:
         super().__init__(TWO_ROOMS, max_action=2.45, render_mode=render_mode, different_rooms=different_rooms)
