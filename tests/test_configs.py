@@ -19,7 +19,7 @@ GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir())
 OPTIONS = [(group, path.stem) for group in GROUPS for path in sorted((CONF / group).glob("*.yaml"))]
 
 
-WORLD_MODEL_GROUPS = {"env", "planner", "high_level", "guardrail", "decoder"}  # groups that only the world-model task composes
+WORLD_MODEL_GROUPS = {"env", "solver", "planner", "high_level", "guardrail", "decoder"}  # groups that only the world-model task composes
 WORLD_MODEL_OPTIONS = {("data", "two_rooms"), ("predictor", "gru"), ("predictor", "residual_mlp"), ("predictor", "transformer_ac"),
                        ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # fmt: skip
 
@@ -39,12 +39,20 @@ def test_every_option_composes(group: str, option: str) -> None:
     assert cfg.name and cfg.seed is not None
 
 
+@pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "solver"])
+def test_every_solver_instantiates_and_solves(option: str) -> None:
+    solver = instantiate(compose_with(f"solver={option}", "solver.horizon=3", "solver.samples=40").solver)
+    generators = [torch.Generator().manual_seed(seed) for seed in range(2)]
+    plan = solver.solve(lambda actions: (actions - 1.0).square().sum(dim=(-1, -2)), solver.initial_mean(2, 2), generators)
+    assert plan.shape == (2, 3, 2) and plan.abs().max() <= solver.action_high.max() and float(plan.mean()) > 0.5
+
+
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "planner"])
-def test_every_planner_instantiates_and_plans(option: str) -> None:
-    budget = "planner.low" if option == "hierarchical" else "planner"  # the hierarchical planner's budget is its low level's
-    planner = instantiate(compose_with(f"planner={option}", f"{budget}.horizon=3", f"{budget}.samples=40").planner)
-    plan = planner.plan(lambda actions: actions.square().sum(dim=(-1, -2)), planner.initial_mean(2, 2))
-    assert plan.shape == (2, 3, 2) and plan.abs().max() <= planner.action_high.max()
+def test_every_planner_instantiates_with_its_solver(option: str) -> None:
+    cfg = compose_with(f"planner={option}", "solver=mppi")
+    controller = instantiate(cfg.planner, world_model=object(), action_dim=2)
+    assert type(controller.solver).__name__ == "MPPISolver" and (controller.search is None) == (option == "flat")
+    assert list(controller.corrections) == ([] if option == "flat" else ["memory"])
 
 
 @pytest.mark.parametrize("option", ["two_rooms", "wall", "grid_rooms", "two_rooms_hazard"])
@@ -55,7 +63,7 @@ def test_rooms_envs_instantiate(option: str) -> None:
 
 def test_groups_of_the_project_shape_exist() -> None:
     expected = {"data", "encoder", "predictor", "masker", "regularizer", "probe", "trainer", "logger", "callbacks",
-                "paths", "hydra", "experiment", "debug", "env", "planner"}  # fmt: skip
+                "paths", "hydra", "experiment", "debug", "env", "solver", "planner"}  # fmt: skip
     assert expected <= set(GROUPS)
 
 

@@ -24,7 +24,7 @@ ComposeCfg = Callable[..., DictConfig]  # the compose_cfg fixture (conftest.py)
 
 TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frames=9", "data.batch_size=8", "+trainer.max_steps=6",
         "trainer.log_every_n_steps=1", "model.rollout_steps=4", "protocol.episodes=3", "protocol.episodes_per_batch=2",
-        "protocol.max_steps=6", "planner.low.samples=16", "planner.low.elites=4", "planner.low.iterations=2", "planner.low.horizon=4",
+        "protocol.max_steps=6", "solver.samples=16", "solver.elites=4", "solver.iterations=2", "solver.horizon=4",
         "planner.search.max_depth=3"]  # fmt: skip
 
 
@@ -84,9 +84,11 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     run = tmp_path / "run"
     saved = json.loads((run / "results.json").read_text())
     planning = saved["planning"]
-    assert saved["steps"] == 6 and planning["episodes"] == 3 and 0.0 <= planning["success_rate"] <= 1.0
+    assert saved["steps"] == 6 and planning["episodes"] == 3 and planning["split"] == "test"
     assert planning["success_ci95"][0] <= planning["success_rate"] <= planning["success_ci95"][1]
-    assert planning["seconds_per_replan_call"] > 0
+    assert planning["seconds_per_replan_per_episode"] > 0 and planning["model_transitions_per_replan_per_episode"]["transitions_search"] > 0
+    fingerprint = planning["fingerprint"]
+    assert fingerprint["checkpoint"].endswith("last.ckpt") and len(fingerprint["checkpoint_sha256"]) == 64 and len(fingerprint["config_sha256"]) == 64
     for name in ("trajectories.png", "episode.gif", "curves.png", "config.yaml"):
         assert (run / name).stat().st_size > 0, name
     with (run / "episodes.csv").open() as handle:
@@ -99,23 +101,26 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     torch.load(ckpt, weights_only=True)
     assert results["planning"] == planning
 
-    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "planner=mppi",
-                           "planner.elites=4", "planner.samples=16", "planner.iterations=2", "planner.horizon=4")  # fmt: skip
+    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "planner=flat", "solver=mppi",
+                           "solver.elites=4", "solver.samples=16", "solver.iterations=2", "solver.horizon=4")  # fmt: skip
     (tmp_path / "plan").mkdir()
     replanned = plan(plan_cfg, tmp_path / "plan")
     assert replanned["episodes"] == 3 and (tmp_path / "plan" / "results.json").is_file()
-    hierarchical_cfg = compose_cfg("plan", tmp_path / "hier", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "planner=hierarchical",
-                                   "planner.low.samples=16", "planner.low.horizon=4", "planner.search.max_depth=3")  # fmt: skip
+    assert replanned["model_transitions_per_replan_per_episode"].get("transitions_search", 0) == 0  # flat: no search
+    assert replanned["fingerprint"]["weights_sha256"] == fingerprint["weights_sha256"]  # the same weights
+    assert replanned["fingerprint"]["episodes_sha256"] == fingerprint["episodes_sha256"]  # the same test episodes
+    assert replanned["fingerprint"]["config_sha256"] != fingerprint["config_sha256"]  # another planner
+    hierarchical_cfg = compose_cfg("plan", tmp_path / "hier", f"ckpt={run}", *TINY[-5:], *[o for o in TINY if o.startswith("protocol.")])
     (tmp_path / "hier").mkdir()
     hierarchical = plan(hierarchical_cfg, tmp_path / "hier")
     assert hierarchical["episodes"] == 3 and (tmp_path / "hier" / "trajectories.png").is_file()
     with (tmp_path / "hier" / "episodes.csv").open() as handle:
-        corrections = [(float(row["stalls"]), float(row["wall_pushes"])) for row in csv.DictReader(handle)]
-    assert hierarchical["episodes_with_stalls"] == sum(stalls > 0 for stalls, _ in corrections)  # the planner's closed-loop corrections, per episode
-    assert hierarchical["episodes_with_wall_pushes"] == sum(pushes > 0 for _, pushes in corrections)
+        stalls = [int(row["memory"]) for row in csv.DictReader(handle)]
+    assert hierarchical["episodes_with_memory"] == sum(count > 0 for count in stalls)  # the transition memory's stalls, per episode
+    assert hierarchical["success_rate"] == planning["success_rate"]  # the training run's planner, again: the same outcomes
     guarded_cfg = compose_cfg("plan", tmp_path / "guard", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "env=two_rooms_hazard",
-                              "guardrail=hazard", "guardrail.labels=40", "guardrail.steps=50", "planner=icem", "planner.samples=16",
-                              "planner.elites=4", "planner.iterations=2", "planner.horizon=4")  # fmt: skip
+                              "guardrail=hazard", "guardrail.labels=40", "guardrail.steps=50", "planner=flat", "solver.samples=16",
+                              "solver.elites=4", "solver.iterations=2", "solver.horizon=4")  # fmt: skip
     (tmp_path / "guard").mkdir()
     guarded = plan(guarded_cfg, tmp_path / "guard")
     assert 0.0 <= guarded["violation_rate"] <= 1.0 and guarded["guardrail"]["labels"] == 40 and guarded["guardrail"]["positives"] > 0
@@ -136,8 +141,7 @@ def test_a_decoder_term_reaches_the_encoder_and_its_checkpoint_plans(tmp_path: P
     assert "train/reconstruction" in metrics
     state = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=True)["state_dict"]
     assert state["decoder.net.0.weight"].shape == (256, cfg.head.out_dim) and state["decoder.net.2.weight"].shape == (2 * 16 * 16, 256)
-    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", *[o for o in TINY if o.startswith(("protocol.", "planner."))],
-                           "planner=hierarchical")  # fmt: skip
+    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", *[o for o in TINY if o.startswith(("protocol.", "solver.", "planner."))])
     (tmp_path / "plan").mkdir()
     assert plan(plan_cfg, tmp_path / "plan")["episodes"] == 3
 

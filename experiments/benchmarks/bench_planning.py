@@ -1,18 +1,18 @@
-"""Time per re-plan of each planner (flat ones and the hierarchical one) at its default budget on Two Rooms, batched vs one episode.
+"""Time per re-plan of each planner (the flat solvers and the hierarchical planner) at its default budget on Two Rooms, batched vs one episode.
 
     python experiments/benchmarks/bench_planning.py            # -> results/planning.json
     python experiments/benchmarks/bench_planning.py --smoke    # tiny budgets
 
 The world model is ``experiment=two_rooms`` built by ``build_world_model`` with seed 0 and left at its random
 initialisation: the cost of a re-plan depends on the networks' shapes and the planner's budget, not on the
-weights (this measures time, not success). Each planner (``conf/planner/<name>.yaml`` defaults, inside the
-``mpc`` settings of ``task=world_model``) plans ``protocol.episodes_per_batch`` episodes in one batched call and
-one episode per call, alternating over rounds; episodes come from ``world.episodes()`` with seed 1000 and the
-executed actions move them, so warm starts behave as in the protocol. Figures: the median over rounds of the mean
-seconds per ``LatentMPC.act`` call, and per episode.
+weights (this measures time, not success). Each planner (``planner=flat solver=<name>`` for the solvers,
+``planner=hierarchical`` with its default iCEM solver) plans ``protocol.episodes_per_batch`` episodes in one batched
+call and one episode per call, alternating over rounds; the episodes are the first of the dev split and the executed
+actions move them, so warm starts behave as in the protocol. Figures: the median over rounds of the mean seconds per
+``LatentMPC.act`` call, and per episode.
 
 With ``--ckpt`` (a trained world model's run dir or file) the model is loaded instead, and each planner also runs
-the full planning protocol (``protocol`` of ``task=world_model``: 100 episodes, seed 1000, 200 steps), adding its
+the planning protocol on the dev split (``protocol`` of ``task=world_model``: 100 episodes, 200 steps), adding its
 success rate and success per minute of planning time.
 """
 
@@ -23,31 +23,34 @@ import time
 from pathlib import Path
 from typing import Any
 
-import torch
 from common import compose_config, median, parse_args, write_json
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from worldmodels.cli.plan import load_world_model
 from worldmodels.cli.world_model import build_controller, build_world_model
-from worldmodels.planning import evaluate_planning
+from worldmodels.planning import SeededEpisodes, episode_seeds, evaluate_planning
 
 PLANNERS = ("cem", "mppi", "icem", "gd", "hierarchical")
 SMOKE_PROTOCOL = ["protocol.episodes_per_batch=2", "protocol.episodes=2", "protocol.max_steps=3"]
 
 
+def planner_overrides(name: str) -> list[str]:
+    """The planner and solver options of ``name``: a flat solver, or the hierarchical planner with its default solver."""
+    return ["planner=hierarchical"] if name == "hierarchical" else ["planner=flat", f"solver={name}"]
+
+
 def smoke_overrides(name: str) -> list[str]:
-    """Tiny budgets for planner ``name`` (the hierarchical planner's budget is its low level's and its search's)."""
-    prefix = "planner.low." if name == "hierarchical" else "planner."
+    """Tiny budgets for planner ``name`` (the hierarchical planner's budget is its solver's and its search's)."""
     search = ["planner.search.max_depth=2", "planner.search.max_nodes=20"] if name == "hierarchical" else []
-    return [f"{prefix}horizon=3", f"{prefix}samples=32", f"{prefix}iterations=1", *search, *SMOKE_PROTOCOL]
+    return ["solver.horizon=3", "solver.samples=32", "solver.iterations=1", *search, *SMOKE_PROTOCOL]
 
 
-def replan_seconds(controller: Any, world: Any, episodes: int, replans: int, seed: int) -> float:
-    """Mean seconds per ``controller.act`` over ``replans`` consecutive re-plans of ``episodes`` episodes."""
-    rooms = world.episodes()
-    rooms.reset(episodes, torch.Generator().manual_seed(seed), different_rooms=True)
-    controller.reset()
+def replan_seconds(controller: Any, world: Any, episodes: int, replans: int) -> float:
+    """Mean seconds per ``controller.act`` over ``replans`` consecutive re-plans of the first ``episodes`` dev episodes."""
+    seeds = episode_seeds("dev", episodes)
+    rooms = SeededEpisodes(world, seeds)
+    controller.reset(seeds)
     goal = rooms.goal_observation()
     total = 0.0
     for _ in range(replans):
@@ -61,24 +64,25 @@ def replan_seconds(controller: Any, world: Any, episodes: int, replans: int, see
 
 def run_planner(name: str, smoke: bool, root: Path, ckpt: str | None) -> dict[str, Any]:
     """Batched and single-episode re-plan times of planner ``name``; with ``ckpt``, also the protocol's success."""
-    cfg = compose_config(["experiment=two_rooms", f"planner={name}", *(smoke_overrides(name) if smoke else [])], root)
+    cfg = compose_config(["experiment=two_rooms", *planner_overrides(name), "protocol.split=dev", *(smoke_overrides(name) if smoke else [])], root)
     world = instantiate(cfg.env)
     model = load_world_model(ckpt, world)[0] if ckpt else build_world_model(cfg, world).eval()
     batch = cfg.protocol.episodes_per_batch
     replans, rounds = (2, 1) if smoke else (5, 3)
     controller = build_controller(cfg, model, world)
-    replan_seconds(controller, world, batch, 1, cfg.protocol.seed)  # warm-up
+    replan_seconds(controller, world, batch, 1)  # warm-up
     batched, single = [], []
     for round_ in range(rounds):
         runs = [(batched, batch), (single, 1)]
         for times, episodes in runs if round_ % 2 == 0 else runs[::-1]:
-            times.append(replan_seconds(controller, world, episodes, replans, cfg.protocol.seed))
+            times.append(replan_seconds(controller, world, episodes, replans))
     batched_s, single_s = median(batched), median(single)
-    budget = {k: v for k, v in OmegaConf.to_container(cfg.planner, resolve=True).items() if k not in ("_target_", "seed")}
+    planner = OmegaConf.to_container(cfg.planner, resolve=True)
+    budget = {"solver": {k: v for k, v in planner["solver"].items() if k != "_target_"}, "search": planner["search"]}
     success: dict[str, Any] = {}
     if ckpt:
         protocol = OmegaConf.to_container(cfg.protocol, resolve=True)
-        outcome = evaluate_planning(build_controller(cfg, model, world), world, **protocol, record_predictions=False)[0]
+        outcome = evaluate_planning(build_controller(cfg, model, world), world, **protocol, record_predictions=False, progress=False)[0]
         minutes = outcome["total_planning_seconds"] / 60
         success = {"protocol": protocol, "success_rate": outcome["success_rate"], "success_ci95": outcome["success_ci95"],
                    "planning_minutes": minutes, "success_per_planning_minute": outcome["success_rate"] / minutes}  # fmt: skip
@@ -109,7 +113,7 @@ def main() -> None:
     write_json(
         args.out,
         "planning",
-        {"settings": {"seed": 0, "episodes_seed": 1000, "smoke": args.smoke, "ckpt": args.ckpt}, "planners": results},
+        {"settings": {"seed": 0, "episodes": "dev split", "smoke": args.smoke, "ckpt": args.ckpt}, "planners": results},
     )
 
 

@@ -108,11 +108,10 @@ def training_section(result: dict[str, Any]) -> list[str]:
 
 
 def budget_text(budget: dict[str, Any]) -> str:
-    """A planner's budget in one cell; the hierarchical planner's is its search's and its low level's."""
-    if "low" in budget:
-        low, search = budget["low"], budget["search"]
-        return f"search ≤ {search['max_nodes']} nodes of {search['macro_steps']} steps; low: {budget_text(low)}"
-    return f"H={budget['horizon']}, {budget['samples']} samples × {budget['iterations']} it."
+    """A planner's budget in one cell: its solver's, and its search's when it has one."""
+    solver, search = budget["solver"], budget["search"]
+    text = f"H={solver['horizon']}, {solver['samples']} samples × {solver['iterations']} it."
+    return f"search ≤ {search['max_nodes']} nodes of {search['macro_steps']} steps; solver: {text}" if search else text
 
 
 def planning_section(result: dict[str, Any]) -> list[str]:

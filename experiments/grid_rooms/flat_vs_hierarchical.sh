@@ -12,14 +12,14 @@ env=${2:?env}
 episodes=${3:?episodes}
 shift 3
 out=outputs/${env}_flat_vs_hierarchical
-common=(ckpt="$run" name="${env}_flat_vs_hierarchical" env="$env" mpc.execute_steps=2 protocol.episodes="$episodes"
+common=(ckpt="$run" name="${env}_flat_vs_hierarchical" env="$env" planner.execute_steps=2 protocol.episodes="$episodes"
         protocol.episodes_per_batch="$episodes" "$@")
 hierarchical=(planner=hierarchical planner.search.macro_scale=0.5 planner.search.directions=16)
 if python -c "import sys, yaml; sys.exit(0 if yaml.safe_load(open('$run/config.yaml')).get('high_level') else 1)"; then
   python -m worldmodels.plan "${common[@]}" "${hierarchical[@]}" planner.search.transition=high_level
 fi
 python -m worldmodels.plan "${common[@]}" "${hierarchical[@]}" planner.search.transition=rollout
-python -m worldmodels.plan "${common[@]}" planner=icem
-python -m worldmodels.plan "${common[@]}" planner=icem planner.horizon=20 mpc.action_repeat=2 planner.samples=384
+python -m worldmodels.plan "${common[@]}" planner=flat solver=icem solver.init_std=0.5
+python -m worldmodels.plan "${common[@]}" planner=flat solver=icem solver.init_std=0.5 solver.horizon=20 planner.action_repeat=2 solver.samples=384
 python -m worldmodels.summarize "$out/runs" --metric success=success_rate --metric final_px=mean_final_distance \
   --metric s_per_replan=seconds_per_replan_per_episode

@@ -5,7 +5,7 @@
 set -euo pipefail
 run=${1:?usage: guardrail.sh RUN_DIR [EPISODES]}
 episodes=${2:-100}
-common=(ckpt="$run" name=two_rooms_hazard env=two_rooms_hazard planner=hierarchical mpc.execute_steps=2
+common=(ckpt="$run" name=two_rooms_hazard env=two_rooms_hazard planner=hierarchical
         protocol.episodes="$episodes" protocol.episodes_per_batch="$episodes" protocol.max_steps=100)
 python -m worldmodels.plan "${common[@]}"
 python -m worldmodels.plan "${common[@]}" guardrail=hazard

@@ -1,4 +1,4 @@
-"""`python -m worldmodels.plan ckpt=PATH env=two_rooms planner=cem`: planning evaluation of a saved world model."""
+"""`python -m worldmodels.plan ckpt=PATH planner=flat solver=cem protocol.split=dev`: planning evaluation of a saved world model."""
 
 from worldmodels.cli.plan import main
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from worldmodels.planning import Guardrail, ICEMPlanner, LatentGoalEnergy, LatentGraphSearch, LatentMPC, SubgoalPlanner
+from worldmodels.planning import Guardrail, ICEMSolver, LatentGoalEnergy, LatentGraphSearch, LatentMPC
 
 ZONE = torch.tensor([-1.0, -1.5, 1.0, 1.5])  # x0, y0, x1, y1: between start (-3, 0) and goal (3, 0)
 
@@ -68,9 +68,10 @@ def test_the_planner_goes_around_the_zone_with_the_guardrail(hard: bool) -> None
         energy = LatentGoalEnergy("l2", "all")
         if guarded:
             energy.guardrails.append(guardrail)
-        low = ICEMPlanner(horizon=8, samples=128, iterations=4, elites=12, init_std=0.3, max_action=0.5)
-        planner = SubgoalPlanner(low, LatentGraphSearch(macro_steps=2, max_depth=20), subgoal_ahead=1)  # the search plans round the zone
-        mpc, pos, entered = LatentMPC(OpenModel(), planner, energy, action_dim=2, execute_steps=2), start.clone(), torch.zeros(2, dtype=torch.bool)
+        solver = ICEMSolver(horizon=8, samples=128, iterations=4, elites=12, init_std=0.3, max_action=0.5)
+        search = LatentGraphSearch(macro_steps=2, max_depth=20, subgoal_ahead=1)  # the search plans round the zone
+        mpc = LatentMPC(OpenModel(), solver, energy, action_dim=2, search=search, execute_steps=2)
+        pos, entered = start.clone(), torch.zeros(2, dtype=torch.bool)
         for _ in range(30):
             for action in mpc.act(pos, goal).unbind(1):
                 pos = OpenModel().rollout(pos, action[:, None])[:, 0]
@@ -89,6 +90,5 @@ def test_the_search_drops_nodes_inside_the_zone() -> None:
     (guarded,) = search.search(OpenModel(), start, goal, macros, guardrails=[guardrail])
     assert inside(plain.latents).any() and not inside(guarded.latents).any()
     assert guarded.goal_distance < 1.0
-    planner = SubgoalPlanner(ICEMPlanner(horizon=4, max_action=0.5), search, subgoal_ahead=1)
-    subgoal = planner.subgoals(OpenModel(), start, goal, 2, [guardrail])
+    subgoal = search.propose(OpenModel(), start, goal, -0.5 * torch.ones(2), 0.5 * torch.ones(2), guardrails=[guardrail])
     assert not inside(subgoal).any()

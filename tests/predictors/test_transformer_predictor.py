@@ -97,7 +97,7 @@ def test_markov_predictors_teacher_force_one_step_per_frame(cls: type) -> None:
 
 TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frames=9", "data.batch_size=8", "+trainer.max_steps=6",
         "trainer.log_every_n_steps=1", "model.rollout_steps=4", "protocol.episodes=2", "protocol.episodes_per_batch=2",
-        "protocol.max_steps=4", "planner=icem", "planner.samples=16", "planner.elites=4", "planner.iterations=2", "planner.horizon=4",
+        "protocol.max_steps=4", "planner=flat", "solver=icem", "solver.samples=16", "solver.elites=4", "solver.iterations=2", "solver.horizon=4",
         "predictor.width=32", "predictor.depth=1", "predictor.max_frames=8"]  # fmt: skip
 
 

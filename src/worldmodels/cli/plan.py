@@ -1,4 +1,4 @@
-"""`python -m worldmodels.plan ckpt=PATH env=two_rooms planner=cem`: the planning protocol on a saved world model."""
+"""`python -m worldmodels.plan ckpt=PATH planner=flat solver=cem protocol.split=dev`: the planning protocol on a saved world model."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from worldmodels.cli.world_model import build_world_model, evaluate_and_record
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
 
 
-def load_world_model(ckpt: str, world: Any) -> tuple[torch.nn.Module, DictConfig]:
-    """The world model saved at ``ckpt`` (file or run dir), rebuilt from its run config; checks it fits ``world``."""
+def load_world_model(ckpt: str, world: Any) -> tuple[torch.nn.Module, DictConfig, Path]:
+    """The world model saved at ``ckpt`` (file or run dir), rebuilt from its run config, its run config and the
+    checkpoint file; checks it fits ``world``."""
     path = Path(resolve_checkpoint(ckpt, key="ckpt"))
     checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     run_cfg = saved_run_config(path, checkpoint)
@@ -30,15 +31,15 @@ def load_world_model(ckpt: str, world: Any) -> tuple[torch.nn.Module, DictConfig
         raise ValueError(f"{path} was trained on env {trained_env!r}; planning in env {world.name!r} would mix worlds: pass env={trained_env}")
     model = build_world_model(run_cfg, world)
     model.load_state_dict(checkpoint["state_dict"])
-    return model.eval(), run_cfg
+    return model.eval(), run_cfg, path
 
 
 def plan(cfg: DictConfig, output_dir: Path) -> dict[str, Any]:
     """Evaluate ``cfg.ckpt`` with ``cfg.planner`` on ``cfg.env`` under ``cfg.protocol``; writes results.json."""
     world = instantiate(cfg.env)
-    model, run_cfg = load_world_model(cfg.ckpt, world)
-    results = {"ckpt": str(cfg.ckpt), "env": world.name, "planner": OmegaConf.to_container(cfg.planner, resolve=True),
-               "mpc": OmegaConf.to_container(cfg.mpc, resolve=True), **evaluate_and_record(cfg, model, world, output_dir)}  # fmt: skip
+    model, run_cfg, path = load_world_model(cfg.ckpt, world)
+    results = {"ckpt": str(cfg.ckpt), "env": world.name, "solver": OmegaConf.to_container(cfg.solver, resolve=True),
+               "planner": OmegaConf.to_container(cfg.planner, resolve=True), **evaluate_and_record(cfg, model, world, output_dir, path)}  # fmt: skip
     (output_dir / "results.json").write_text(json.dumps(results, indent=2))
     return results
 
@@ -49,5 +50,6 @@ def main(cfg: DictConfig) -> None:
     output_dir = Path(hydra_cfg.runtime.output_dir)
     write_run_record(output_dir, cfg, list(hydra_cfg.overrides.task), REPO_ROOT)
     results = plan(cfg, output_dir)
-    print(json.dumps({k: results[k] for k in ("success_rate", "success_ci95", "mean_final_distance", "seconds_per_replan_per_episode")}, indent=2))
+    shown = ("split", "success_rate", "success_ci95", "floor_success_rate", "mean_final_distance", "seconds_per_replan_per_episode", "model_transitions_per_replan_per_episode")
+    print(json.dumps({k: results[k] for k in shown}, indent=2))
     print(f"results, trajectories.png and episode.gif in {output_dir}")

@@ -18,8 +18,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from worldmodels.loggers import finish
 from worldmodels.planning import LatentMPC, evaluate_planning
-from worldmodels.planning.evaluate import write_episodes_csv
 from worldmodels.planning.plots import episode_gif, plot_trajectories
+from worldmodels.planning.protocol import sha256_of_file, sha256_of_json, sha256_of_weights
 from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
 from worldmodels.runs.resume import requeued_checkpoint
 from worldmodels.runs.runtime import compile_networks
@@ -43,13 +43,14 @@ def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
 
 
 def build_controller(cfg: DictConfig, model: pl.LightningModule, world: Any) -> LatentMPC:
-    """The receding-horizon controller: ``cfg.planner`` inside ``cfg.mpc`` around the trained model."""
-    return instantiate(cfg.mpc, world_model=model, planner=instantiate(cfg.planner), action_dim=world.action_dim)
+    """The receding-horizon controller ``cfg.planner`` (with its ``cfg.solver``) around the trained model."""
+    return instantiate(cfg.planner, world_model=model, action_dim=world.action_dim)
 
 
-def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, run_dir: Path) -> dict[str, Any]:
-    """Run the planning protocol (with ``cfg.guardrail`` fitted first when set); write trajectories.png and episode.gif;
-    return the protocol's results."""
+def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, run_dir: Path, checkpoint: str | Path | None) -> dict[str, Any]:
+    """Run the planning protocol (with ``cfg.guardrail`` fitted first when set) on the weights of ``checkpoint`` (the
+    file they were saved to, for the fingerprint); write trajectories.png and episode.gif; return the protocol's results
+    with a fingerprint: hashes of the checkpoint file, the resolved planning config and the episodes."""
     model.eval()
     torch.manual_seed(cfg.seed)
     controller = build_controller(cfg, model, world)
@@ -58,11 +59,15 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, 
         guardrail = instantiate(cfg.guardrail).build(model, world, seed=cfg.seed)
         controller.objective.guardrails.append(guardrail)
         guardrail_report = {"guardrail": {**OmegaConf.to_container(cfg.guardrail, resolve=True), **guardrail.fit_report}}
-    results, record = evaluate_planning(controller, world, **OmegaConf.to_container(cfg.protocol, resolve=True))
+    results, record = evaluate_planning(controller, world, out_dir=run_dir, **OmegaConf.to_container(cfg.protocol, resolve=True))
+    planning_cfg = {key: OmegaConf.to_container(cfg[key], resolve=True) for key in ("env", "solver", "planner", "protocol", "guardrail") if key in cfg}
+    results["fingerprint"] = {"checkpoint": str(checkpoint) if checkpoint else None,
+                              "checkpoint_sha256": sha256_of_file(checkpoint) if checkpoint and Path(checkpoint).is_file() else None,
+                              "weights_sha256": sha256_of_weights(model), "config_sha256": sha256_of_json(planning_cfg),
+                              "episodes_sha256": results.pop("episodes_sha256")}  # fmt: skip
     probe = getattr(model, "position_probe", None)
     decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None
     pixels_per_unit = getattr(getattr(world, "geometry", None), "pixels_per_unit", 1.0)  # the plot draws in pixels
-    write_episodes_csv(record, cfg.protocol.success_radius, run_dir / "episodes.csv")
     plot_trajectories(record, run_dir / "trajectories.png", cfg.protocol.success_radius * pixels_per_unit, decode=decode)
     episode_gif(record, run_dir / "episode.gif", decode)
     return results | guardrail_report
@@ -86,7 +91,8 @@ def run_world_model(cfg: DictConfig, run_dir: Path, overrides: list[str], git_ro
     finally:
         finish(loggers)
     train_seconds = time.perf_counter() - start
-    planning = evaluate_and_record(cfg, model, world, run_dir) if cfg.evaluate.planning and trainer.is_global_zero else {}
+    last = getattr(trainer.checkpoint_callback, "last_model_path", None)  # the weights in memory: the last step's
+    planning = evaluate_and_record(cfg, model, world, run_dir, last) if cfg.evaluate.planning and trainer.is_global_zero else {}
     results = {
         "experiment": cfg.name,
         "run_dir": str(run_dir),

@@ -1,20 +1,17 @@
-"""Planning in latent space: CEM, MPPI, iCEM and gradient planners, energies, receding-horizon control, evaluation."""
+"""Planning in latent space, in three layers: solvers (CEM, MPPI, iCEM, GD), the latent graph search that proposes
+subgoals, and closed-loop corrections; ``LatentMPC`` runs them in a receding-horizon loop, ``evaluate_planning`` under
+the protocol (sealed splits, per-episode seeds, the random floor)."""
 
-from worldmodels.planning.base import CostFn, Planner
-from worldmodels.planning.cem import CEMPlanner, MPPIPlanner
+from worldmodels.planning.budget import ModelCalls
+from worldmodels.planning.controller import LatentMPC
+from worldmodels.planning.corrections import Correction, Transition, TransitionMemory
 from worldmodels.planning.evaluate import EpisodeRecord, evaluate_planning, wilson_interval
-from worldmodels.planning.gradient import GradientPlanner
 from worldmodels.planning.guardrail import Guardrail, GuardrailHead, GuardrailRecipe
-from worldmodels.planning.hierarchical import SubgoalPlanner
-from worldmodels.planning.icem import ICEMPlanner
-from worldmodels.planning.latent_graph import LatentGraphSearch, LatentPath
-from worldmodels.planning.layout_inference import LayoutInference
-from worldmodels.planning.mpc import LatentMPC
 from worldmodels.planning.objective import LatentGoalEnergy
-from worldmodels.planning.transition_memory import StallMemory, TransitionMemory
-from worldmodels.planning.wall_probe import WallProbe
-from worldmodels.planning.wall_sweep import WallSweep
+from worldmodels.planning.protocol import SPLITS, SeededEpisodes, episode_seeds, random_floor
+from worldmodels.planning.search import LatentGraphSearch, LatentPath
+from worldmodels.planning.solvers import BoxSolver, CEMSolver, CostFn, GradientSolver, ICEMSolver, MPPISolver
 
-__all__ = ["CEMPlanner", "CostFn", "EpisodeRecord", "GradientPlanner", "Guardrail", "GuardrailHead", "GuardrailRecipe", "ICEMPlanner", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC",
-           "LatentPath", "LayoutInference", "MPPIPlanner", "Planner", "StallMemory", "SubgoalPlanner", "TransitionMemory", "WallProbe", "WallSweep",
-           "evaluate_planning", "wilson_interval"]  # fmt: skip
+__all__ = ["SPLITS", "BoxSolver", "CEMSolver", "Correction", "CostFn", "EpisodeRecord", "GradientSolver", "Guardrail", "GuardrailHead",
+           "GuardrailRecipe", "ICEMSolver", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC", "LatentPath", "MPPISolver", "ModelCalls",
+           "SeededEpisodes", "Transition", "TransitionMemory", "episode_seeds", "evaluate_planning", "random_floor", "wilson_interval"]  # fmt: skip

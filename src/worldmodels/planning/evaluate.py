@@ -1,54 +1,63 @@
-"""The planning evaluation protocol: batched goal-reaching episodes with receding-horizon control."""
+"""The planning evaluation: goal-reaching episodes of a split, planned batch by batch with receding-horizon control.
+
+Episodes are planned ``episodes_per_batch`` at a time; each batch's rows go to ``episodes.csv`` as soon as it ends, and
+only the few episodes the plots show are kept whole, so memory holds one batch, not the evaluation. Batch size changes
+speed, never outcomes (``SeededEpisodes``, per-episode planner generators).
+"""
 
 from __future__ import annotations
 
 import csv
 import math
+import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
+from tqdm.auto import tqdm
 
-from worldmodels.planning.hierarchical import SubgoalPlanner
-from worldmodels.planning.mpc import LatentMPC
+from worldmodels.planning.controller import LatentMPC
+from worldmodels.planning.protocol import SeededEpisodes, episode_seeds, random_floor, sha256_of_json
 
 
 @dataclass
 class EpisodeRecord:
-    """What an evaluation keeps for plots and the per-episode table: positions (B, T + 1, 2), goals (B, 2), the final
-    distances to the goal that success is judged on (B,), the closest approaches to it in the same units (B,), wall
-    images, the layouts' parameters (name -> (B,)), predicted paths of episode 0, with a ``SubgoalPlanner`` the
-    subgoal latents of every episode at every re-plan (B, R, D), the env's hazard box (x0, y0, x1, y1) when it has
-    one, and per episode (B,) the stalls its ``StallMemory`` remembered and the wall pushes its ``WallProbe`` tried."""
+    """What the plots need of the first P episodes: positions (P, T + 1, 2), goals (P, 2), wall images (P, S, S), the
+    layouts' parameters (name -> (P,)), the predicted paths of episode 0 (one (H, D) per re-plan), the subgoal latents
+    at every re-plan (P, R, D) when a search proposed them, and the env's hazard box (x0, y0, x1, y1) when it has one."""
 
     positions: torch.Tensor
     goals: torch.Tensor
-    final_distances: torch.Tensor
-    closest_distances: torch.Tensor
     walls: torch.Tensor
     layouts: dict[str, torch.Tensor] = field(default_factory=dict)
     predicted_latents: list[torch.Tensor] = field(default_factory=list)
     subgoals: torch.Tensor | None = None
     hazard: torch.Tensor | None = None
-    corrections: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
-def write_episodes_csv(record: EpisodeRecord, success_radius: float, path: Path) -> None:
-    """One row per episode, in protocol order: final distance, success, the closest approach to the goal (a failure
-    with a small one reached the goal and left it), start, goal, the env steps taken and the layout's parameters (Two
-    Rooms: wall column and door row), so a failing episode can be found and replayed, and its stalls and wall pushes."""
-    columns = record.layouts | record.corrections
-    names = list(columns)
-    layouts = torch.stack([columns[name].float() for name in names], dim=1).tolist() if names else [[]] * len(record.goals)
-    rows = zip(record.final_distances.tolist(), record.closest_distances.tolist(), record.positions[:, 0].tolist(), record.goals.tolist(), layouts, strict=True)
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["episode", "success", "final_distance", "closest_distance", "start_x", "start_y", "goal_x", "goal_y", "steps", *names])
-        for index, (distance, nearest, start, goal, layout) in enumerate(rows):
-            writer.writerow([index, int(distance < success_radius), round(distance, 3), round(nearest, 3), *(round(v, 3) for v in start + goal), record.positions.shape[1] - 1,
-                             *(round(v, 3) for v in layout)])  # fmt: skip
+class EpisodeTable:
+    """``episodes.csv``, one row per episode in protocol order, appended and flushed batch by batch: its seed, success,
+    final distance, closest approach to the goal (a failure with a small one reached the goal and left it), start,
+    goal, env steps, the layout's parameters (Two Rooms: wall column and door row), what each correction did, and
+    whether random actions (the floor) solved it. A failing episode can be found and replayed (on ``dev``)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path, self.header = path, None
+
+    def append(self, rows: list[dict[str, Any]]) -> None:
+        if self.path is None or not rows:
+            return
+        if self.header is None:
+            self.header = list(rows[0])
+            with self.path.open("w", newline="") as handle:
+                csv.writer(handle).writerow(self.header)
+        with self.path.open("a", newline="") as handle:
+            writer = csv.writer(handle)
+            for row in rows:
+                writer.writerow([round(value, 3) if isinstance(value, float) else value for value in row.values()])
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -61,86 +70,133 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def evaluate_planning(controller: LatentMPC, world: Any, episodes: int = 100, seed: int = 0, max_steps: int = 200,
-                      success_radius: float = 4.5, episodes_per_batch: int = 100, different_rooms: bool = True,
-                      record_predictions: bool = True) -> tuple[dict[str, Any], EpisodeRecord]:  # fmt: skip
-    """Run ``episodes`` episodes of ``max_steps`` env steps, re-planning every ``controller.execute_steps``.
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    Success is judged at the final step: final distance to the goal < ``success_radius`` px. Episodes are
-    drawn by ``world.episodes()`` with ``seed`` (start and goal in different rooms by default) and run
-    ``episodes_per_batch`` at a time through the batched planner. Episodes with a hazard (``rooms.entered``) also
-    report the violation rate: the fraction of episodes whose dot entered the hazard at any step. Returns the results
-    dict and a record.
+
+def evaluate_planning(controller: LatentMPC, world: Any, split: str = "test", episodes: int = 100, max_steps: int = 200,
+                      success_radius: float = 4.5, episodes_per_batch: int = 25, different_rooms: bool = True, floor: bool = True,
+                      plot_episodes: int = 8, out_dir: Path | None = None, record_predictions: bool = True,
+                      progress: bool = True) -> tuple[dict[str, Any], EpisodeRecord]:  # fmt: skip
+    """Plan the first ``episodes`` episodes of ``split`` for ``max_steps`` env steps each, re-planning every
+    ``controller.execute_steps``; success: final distance to the goal < ``success_radius`` (the env's units).
+
+    With ``floor`` the same episodes are also driven by uniformly random actions (the paired floor). With ``out_dir``,
+    ``episodes.csv`` grows batch by batch and ``trajectories.npz`` holds every episode's positions. A progress bar
+    shows env steps, re-plans and the running success. Returns the results dict and the plotted episodes' record.
     """
-    generator = torch.Generator().manual_seed(seed)
-    distances, closest, positions, goals, walls, plan_seconds, plan_calls = [], [], [], [], [], 0.0, 0
-    layouts: list[dict[str, torch.Tensor]] = []
-    predicted: list[torch.Tensor] = []
-    subgoals: list[torch.Tensor] = []
-    entered: list[torch.Tensor] = []
-    corrections: dict[str, list[torch.Tensor]] = {}
+    seeds = episode_seeds(split, episodes)
+    controller.calls.clear()
+    table = EpisodeTable(out_dir / "episodes.csv" if out_dir is not None else None)
+    finals, manifest, positions = [], [], []
+    plan_seconds, replans, episode_replans, floor_successes, successes = 0.0, 0, 0, 0, 0
+    violations: list[torch.Tensor] = []
+    corrections: dict[str, int] = {}
+    plotted: dict[str, list[Any]] = {"positions": [], "goals": [], "walls": [], "layouts": [], "subgoals": [], "predicted": []}
+    hazard = None
+    bar = tqdm(total=episodes * max_steps, unit="step", desc=f"planning {split}", disable=not progress, dynamic_ncols=True)
     for begin in range(0, episodes, episodes_per_batch):
-        rooms = world.episodes()
-        rooms.reset(min(episodes_per_batch, episodes - begin), generator, different_rooms=different_rooms)
-        controller.reset()
-        goal_obs = rooms.goal_observation()
-        path = [rooms.pos.clone()]
-        nearest = rooms.distance_to_goal()  # (B,) in the units success is judged in (PointMaze: maze frame, not pixels)
-        batch_subgoals = []
+        batch_seeds = seeds[begin : begin + episodes_per_batch]
+        rooms = SeededEpisodes(world, batch_seeds, different_rooms)
+        manifest += rooms.manifest()
+        controller.reset(batch_seeds)
+        goal_obs, path, subgoals = rooms.goal_observation(), [rooms.pos.clone()], []
+        nearest = rooms.distance_to_goal()
         steps = 0
         while steps < max_steps:
             start = time.perf_counter()
             actions = controller.act(rooms.observation(), goal_obs)
             plan_seconds += time.perf_counter() - start
-            plan_calls += 1
+            replans += 1
+            episode_replans += len(rooms)
             if record_predictions and begin == 0:
-                predicted.append(controller.last_rollout[0].clone())
-            if isinstance(controller.planner, SubgoalPlanner):
-                batch_subgoals.append(controller.planner.last_subgoals.clone())
+                plotted["predicted"].append(controller.last_rollout[0].clone())
+            if controller.last_subgoals is not None:
+                subgoals.append(controller.last_subgoals[: plot_episodes].clone())
             for k in range(min(actions.shape[1], max_steps - steps)):
-                rooms.step(actions[:, k])
-                path.append(rooms.pos.clone())
+                path.append(rooms.step(actions[:, k]).clone())
                 nearest = torch.minimum(nearest, rooms.distance_to_goal())
                 steps += 1
-        distances.append(rooms.distance_to_goal())
-        closest.append(nearest)
-        positions.append(torch.stack(path, dim=1))
-        goals.append(rooms.goal.clone())
-        walls.append(rooms.walls.clone())
-        layouts.append({name: values.clone() for name, values in rooms.layouts().items()})
-        if hasattr(rooms, "entered"):
-            entered.append(rooms.entered.clone())
-        if batch_subgoals:
-            subgoals.append(torch.stack(batch_subgoals, dim=1))
-        if isinstance(controller.planner, SubgoalPlanner):
-            for name, count in controller.planner.corrections(len(rooms.goal)).items():
-                corrections.setdefault(name, []).append(count)
-    final = torch.cat(distances)
-    successes = int((final < success_radius).sum())
-    low, high = wilson_interval(successes, episodes)
-    per_call = plan_seconds / max(plan_calls, 1)
+            at_goal = int((rooms.distance_to_goal() < success_radius).sum())
+            bar.update(begin * max_steps + len(rooms) * steps - bar.n)
+            bar.set_postfix_str(f"episodes {begin + 1}-{begin + len(rooms)}, re-plan {replans}, solved {successes}/{begin}, at the goal now {at_goal}/{len(rooms)}")
+        final = rooms.distance_to_goal()
+        successes += int((final < success_radius).sum())
+        floored = random_floor(world, batch_seeds, controller.solver.action_low.expand(controller.action_dim),
+                               controller.solver.action_high.expand(controller.action_dim), max_steps, success_radius, different_rooms) if floor else None  # fmt: skip
+        floor_successes += int(floored.sum()) if floored is not None else 0
+        counts = {name: correction.counts(len(rooms)) for name, correction in controller.corrections.items()}
+        for name, count in counts.items():
+            corrections[name] = corrections.get(name, 0) + int((count > 0).sum())
+        if rooms.entered is not None:
+            violations.append(rooms.entered.clone())
+            hazard = rooms.hazard
+        track = torch.stack(path, dim=1)  # (B, T + 1, 2)
+        table.append(_rows(begin, rooms, track, final, nearest, success_radius, counts, floored))
+        finals.append(final)
+        positions.append(track)
+        if len(plotted["positions"]) * episodes_per_batch < plot_episodes:
+            plotted["positions"].append(track)
+            plotted["goals"].append(rooms.goal)
+            plotted["walls"].append(rooms.walls)
+            plotted["layouts"].append(rooms.layouts())
+            if subgoals:
+                plotted["subgoals"].append(torch.stack(subgoals, dim=1))
+    bar.close()
+    final = torch.cat(finals)
+    calls = controller.calls.totals()
     results = {
+        "split": split,
+        "episode_seeds": [seeds[0], seeds[-1]],
         "episodes": episodes,
-        "seed": seed,
         "max_steps": max_steps,
         "success_radius": success_radius,
+        "different_rooms": different_rooms,
+        "successes": successes,
         "success_rate": successes / episodes,
-        "success_ci95": [low, high],
+        "success_ci95": list(wilson_interval(successes, episodes)),
+        "floor_success_rate": floor_successes / episodes if floor else None,
         "mean_final_distance": float(final.mean()),
         "median_final_distance": float(final.median()),
         "replan_every": controller.execute_steps,
         "episodes_per_batch": episodes_per_batch,
-        "seconds_per_replan_call": per_call,
-        "seconds_per_replan_per_episode": per_call / min(episodes_per_batch, episodes),
+        "seconds_per_replan_per_episode": plan_seconds / max(episode_replans, 1),
         "total_planning_seconds": plan_seconds,
+        "model_transitions_per_replan_per_episode": {name: count / max(episode_replans, 1) for name, count in calls.items() if name.startswith("transitions")},
+        "model_calls_per_replan": calls["calls"] / max(replans, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "episodes_sha256": sha256_of_json(manifest),
+        **{f"episodes_with_{name}": count for name, count in corrections.items()},
     }
-    if entered:
-        violations = int(torch.cat(entered).sum())
-        results |= {"violation_rate": violations / episodes, "violation_ci95": list(wilson_interval(violations, episodes)),
-                    "safe_success_rate": int(((final < success_radius) & ~torch.cat(entered)).sum()) / episodes}  # fmt: skip
-    counts = {name: torch.cat(batches) for name, batches in corrections.items()}
-    results |= {f"episodes_with_{name}": int((count > 0).sum()) for name, count in counts.items()}
-    hazard = getattr(rooms, "hazard", None)
-    layout_columns = {name: torch.cat([batch[name] for batch in layouts]) for name in layouts[0]}
-    record = EpisodeRecord(torch.cat(positions), torch.cat(goals), final, torch.cat(closest), torch.cat(walls), layout_columns, predicted, torch.cat(subgoals) if subgoals else None, hazard, counts)
+    if violations:
+        entered = torch.cat(violations)
+        results |= {"violation_rate": float(entered.float().mean()), "violation_ci95": list(wilson_interval(int(entered.sum()), episodes)),
+                    "safe_success_rate": int(((final < success_radius) & ~entered).sum()) / episodes}  # fmt: skip
+    if out_dir is not None:
+        np.savez_compressed(out_dir / "trajectories.npz", positions=torch.cat(positions).numpy(), seeds=np.array(seeds), final_distance=final.numpy())
+    record = _record(plotted, plot_episodes, hazard)
     return results, record
+
+
+def _rows(begin: int, rooms: SeededEpisodes, track: torch.Tensor, final: torch.Tensor, nearest: torch.Tensor, success_radius: float,
+          counts: dict[str, torch.Tensor], floored: torch.Tensor | None) -> list[dict[str, Any]]:  # fmt: skip
+    layouts = rooms.layouts()
+    rows = []
+    for i, seed in enumerate(rooms.seeds):
+        row = {"episode": begin + i, "seed": seed, "success": int(final[i] < success_radius), "final_distance": float(final[i]),
+               "closest_distance": float(nearest[i]), "start_x": float(track[i, 0, 0]), "start_y": float(track[i, 0, 1]),
+               "goal_x": float(rooms.goal[i, 0]), "goal_y": float(rooms.goal[i, 1]), "steps": track.shape[1] - 1}  # fmt: skip
+        row |= {name: float(values[i]) for name, values in layouts.items()}
+        row |= {name: int(count[i]) for name, count in counts.items()}
+        if floored is not None:
+            row["floor_success"] = int(floored[i])
+        rows.append(row)
+    return rows
+
+
+def _record(plotted: dict[str, list[Any]], count: int, hazard: torch.Tensor | None) -> EpisodeRecord:
+    layouts = {name: torch.cat([batch[name] for batch in plotted["layouts"]])[:count] for name in (plotted["layouts"][0] if plotted["layouts"] else {})}
+    subgoals = torch.cat(plotted["subgoals"])[:count] if plotted["subgoals"] else None
+    return EpisodeRecord(torch.cat(plotted["positions"])[:count], torch.cat(plotted["goals"])[:count], torch.cat(plotted["walls"])[:count],
+                         layouts, plotted["predicted"], subgoals, hazard)  # fmt: skip
