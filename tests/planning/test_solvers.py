@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from worldmodels.planning import CEMSolver, GradientSolver, ICEMSolver, LatentGoalEnergy, LatentMPC, MPPISolver, wilson_interval
-from worldmodels.planning.controller import episode_generator
+from worldmodels.planning.protocol import seeded_generator
 from worldmodels.planning.solvers import coloured_noise
 
 
@@ -60,11 +60,11 @@ def test_an_episodes_plan_does_not_depend_on_its_batch(name: str) -> None:
     goals = torch.tensor([[3.0, 0.0], [-3.0, 1.0], [0.0, -2.0], [2.0, 2.0]])
     cost = LatentMPC(LinearModel(), PLANNERS[name](), LatentGoalEnergy("l2", "all"), action_dim=2).cost_fn
     solver = PLANNERS[name]()
-    together = solver.solve(cost(torch.zeros(4, 2), goals), solver.initial_mean(4, 2), [episode_generator(0, seed) for seed in range(4)])
+    together = solver.solve(cost(torch.zeros(4, 2), goals), solver.initial_mean(4, 2), [seeded_generator(0, seed) for seed in range(4)])
     solver.reset()
-    alone = solver.solve(cost(torch.zeros(1, 2), goals[2:3]), solver.initial_mean(1, 2), [episode_generator(0, 2)])
+    alone = solver.solve(cost(torch.zeros(1, 2), goals[2:3]), solver.initial_mean(1, 2), [seeded_generator(0, 2)])
     assert torch.allclose(together[2], alone[0], atol=1e-6)
-    other = solver.solve(cost(torch.zeros(1, 2), goals[2:3]), solver.initial_mean(1, 2), [episode_generator(1, 2)])
+    other = solver.solve(cost(torch.zeros(1, 2), goals[2:3]), solver.initial_mean(1, 2), [seeded_generator(1, 2)])
     assert not torch.equal(other, alone) or name == "gd"  # another planner seed samples otherwise (GD may converge to the same point)
 
 

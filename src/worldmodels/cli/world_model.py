@@ -19,7 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 from worldmodels.loggers import finish
 from worldmodels.planning import LatentMPC, evaluate_planning
 from worldmodels.planning.plots import episode_gif, plot_trajectories
-from worldmodels.planning.protocol import sha256_of_file, sha256_of_json, sha256_of_weights
+from worldmodels.planning.protocol import fingerprint
 from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
 from worldmodels.runs.resume import requeued_checkpoint
 from worldmodels.runs.runtime import compile_networks
@@ -50,7 +50,7 @@ def build_controller(cfg: DictConfig, model: pl.LightningModule, world: Any) -> 
 def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, run_dir: Path, checkpoint: str | Path | None) -> dict[str, Any]:
     """Run the planning protocol (with ``cfg.guardrail`` fitted first when set) on the weights of ``checkpoint`` (the
     file they were saved to, for the fingerprint); write trajectories.png and episode.gif; return the protocol's results
-    with a fingerprint: hashes of the checkpoint file, the resolved planning config and the episodes."""
+    with a fingerprint (``worldmodels.planning.protocol.fingerprint``)."""
     model.eval()
     torch.manual_seed(cfg.seed)
     controller = build_controller(cfg, model, world)
@@ -61,10 +61,7 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, 
         guardrail_report = {"guardrail": {**OmegaConf.to_container(cfg.guardrail, resolve=True), **guardrail.fit_report}}
     results, record = evaluate_planning(controller, world, out_dir=run_dir, **OmegaConf.to_container(cfg.protocol, resolve=True))
     planning_cfg = {key: OmegaConf.to_container(cfg[key], resolve=True) for key in ("env", "solver", "planner", "protocol", "guardrail") if key in cfg}
-    results["fingerprint"] = {"checkpoint": str(checkpoint) if checkpoint else None,
-                              "checkpoint_sha256": sha256_of_file(checkpoint) if checkpoint and Path(checkpoint).is_file() else None,
-                              "weights_sha256": sha256_of_weights(model), "config_sha256": sha256_of_json(planning_cfg),
-                              "episodes_sha256": results.pop("episodes_sha256")}  # fmt: skip
+    results["fingerprint"] = fingerprint(checkpoint, model, planning_cfg, results.pop("episodes_sha256"))
     probe = getattr(model, "position_probe", None)
     decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None
     pixels_per_unit = getattr(getattr(world, "geometry", None), "pixels_per_unit", 1.0)  # the plot draws in pixels

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import torch
 
 from worldmodels.interfaces import LatentWorldModel, Solver
 from worldmodels.planning.budget import ModelCalls
 from worldmodels.planning.corrections import Correction, Transition
 from worldmodels.planning.objective import LatentGoalEnergy
+from worldmodels.planning.protocol import seeded_generator
 from worldmodels.planning.search import LatentGraphSearch
 from worldmodels.planning.solvers import CostFn
-
-
-def episode_generator(planner_seed: int, episode_seed: int) -> torch.Generator:
-    """The planner's generator for one episode: a function of the planner's seed and the episode's seed only."""
-    state = np.random.SeedSequence([planner_seed, episode_seed]).generate_state(1, dtype=np.uint64)[0]
-    return torch.Generator().manual_seed(int(state) & (2**63 - 1))
 
 
 class LatentMPC:
@@ -52,7 +46,7 @@ class LatentMPC:
 
     def reset(self, episode_seeds: Sequence[int]) -> None:
         """New episodes, one per seed: forget plans, kept solver state and what the corrections learned."""
-        self.generators = [episode_generator(self.seed, int(seed)) for seed in episode_seeds]
+        self.generators = [seeded_generator(self.seed, int(seed)) for seed in episode_seeds]
         self.plan, self.last_rollout, self.last_subgoals, self.executed = None, None, None, None
         self.solver.reset()
         for correction in self.corrections.values():

@@ -181,12 +181,12 @@ def evaluate_planning(controller: LatentMPC, world: Any, split: str = "test", ep
 
 def _rows(begin: int, rooms: SeededEpisodes, track: torch.Tensor, final: torch.Tensor, nearest: torch.Tensor, success_radius: float,
           counts: dict[str, torch.Tensor], floored: torch.Tensor | None) -> list[dict[str, Any]]:  # fmt: skip
-    layouts = rooms.layouts()
+    layouts, goals = rooms.layouts(), rooms.goal  # stacked once for the batch
     rows = []
     for i, seed in enumerate(rooms.seeds):
         row = {"episode": begin + i, "seed": seed, "success": int(final[i] < success_radius), "final_distance": float(final[i]),
                "closest_distance": float(nearest[i]), "start_x": float(track[i, 0, 0]), "start_y": float(track[i, 0, 1]),
-               "goal_x": float(rooms.goal[i, 0]), "goal_y": float(rooms.goal[i, 1]), "steps": track.shape[1] - 1}  # fmt: skip
+               "goal_x": float(goals[i, 0]), "goal_y": float(goals[i, 1]), "steps": track.shape[1] - 1}  # fmt: skip
         row |= {name: float(values[i]) for name, values in layouts.items()}
         row |= {name: int(count[i]) for name, count in counts.items()}
         if floored is not None:

@@ -35,9 +35,10 @@ def episode_seeds(split: str, episodes: int) -> list[int]:
     return list(range(SPLITS[split], SPLITS[split] + episodes))
 
 
-def derived_generator(seed: int, stream: int) -> torch.Generator:
-    """A generator that depends only on ``seed`` and ``stream`` (a number naming what it draws)."""
-    state = np.random.SeedSequence([seed, stream]).generate_state(1, dtype=np.uint64)[0]
+def seeded_generator(*entropy: int) -> torch.Generator:
+    """A generator that depends only on the integers ``entropy`` (e.g. an episode's seed and a number naming what it
+    draws, or a planner's seed and an episode's), mixed by numpy's ``SeedSequence``."""
+    state = np.random.SeedSequence(list(entropy)).generate_state(1, dtype=np.uint64)[0]
     return torch.Generator().manual_seed(int(state) & (2**63 - 1))
 
 
@@ -114,7 +115,7 @@ def random_floor(world: Any, seeds: Sequence[int], action_low: torch.Tensor, act
     """The paired floor: the same episodes driven by actions uniform in the box [action_low, action_high] ((A,) each),
     each episode's actions from its own seed. Returns which episodes succeed (B,) bool."""
     episodes = SeededEpisodes(world, seeds, different_rooms)
-    generators = [derived_generator(seed, stream=1) for seed in seeds]
+    generators = [seeded_generator(seed, 1) for seed in seeds]  # stream 1: the floor's actions
     for _ in range(max_steps):
         unit = torch.stack([torch.rand(len(action_low), generator=generator) for generator in generators])
         episodes.step(action_low + (action_high - action_low) * unit)
@@ -143,3 +144,11 @@ def sha256_of_weights(module: torch.nn.Module) -> str:
 def sha256_of_json(value: Any) -> str:
     """The hash of ``value``'s canonical JSON (sorted keys)."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def fingerprint(checkpoint: str | Path | None, model: torch.nn.Module, planning_config: dict[str, Any], episodes_sha256: str) -> dict[str, Any]:
+    """What a planning result was measured on: the checkpoint file and its hash, the hash of the weights planned with,
+    of the resolved planning config and of the episodes (``evaluate_planning``'s ``episodes_sha256``)."""
+    found = checkpoint is not None and Path(checkpoint).is_file()
+    return {"checkpoint": str(checkpoint) if checkpoint else None, "checkpoint_sha256": sha256_of_file(checkpoint) if found else None,
+            "weights_sha256": sha256_of_weights(model), "config_sha256": sha256_of_json(planning_config), "episodes_sha256": episodes_sha256}  # fmt: skip
