@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from functools import partial
 from pathlib import Path
@@ -21,6 +20,8 @@ from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.evaluation import (
     LOADER_KEYS,
     cached_features,
+    check_cache_dir,
+    data_files_key,
     describe_encoder,
     extract_features,
     feature_cache_path,
@@ -29,6 +30,7 @@ from worldmodels.evaluation import (
     wants_tokens,
 )
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
+from worldmodels.runs.atomic import atomic_write_json
 
 
 def resolve_group(group: str, chosen: DictConfig | None, saved: DictConfig | None) -> DictConfig:
@@ -49,13 +51,16 @@ def pick_device(device: str) -> torch.device:
 
 
 def evaluate_checkpoint(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> dict[str, Any]:
-    """Load ``cfg.ckpt``'s encoder, get frozen features of both splits (cached beside the checkpoint), fit and score
-    ``cfg.probe``; write ``results.json`` (and the run record) in ``output_dir`` and return what it holds."""
+    """Load ``cfg.ckpt``'s encoder, get frozen features of both splits (cached beside the checkpoint, or in
+    ``cfg.cache_dir``), fit and score ``cfg.probe``; write ``results.json`` (and the run record) in ``output_dir`` and
+    return what it holds. The cache is keyed by the checkpoint, the encoder and data configs and the data's files (names,
+    sizes, modification times), and a cache folder that cannot be written is an error before any work is done."""
     start = time.perf_counter()
     resolved = resolve_checkpoint(cfg.ckpt, key="ckpt")
     if resolved is None:
         raise ValueError("ckpt= is empty: give a .ckpt file or a run dir (or features_dir= for features saved by worldmodels.extract)")
     path = Path(resolved)
+    cache_dir = check_cache_dir(Path(cfg.cache_dir).expanduser() if cfg.cache_dir else path.parent / "features", key="cache_dir")
     checkpoint = torch.load(path, weights_only=True, map_location="cpu")
     saved = saved_run_config(path, checkpoint)
     encoder_cfg, data_cfg = resolve_group("encoder", cfg.get("encoder"), saved), resolve_group("data", cfg.get("data"), saved)
@@ -63,9 +68,9 @@ def evaluate_checkpoint(cfg: DictConfig, output_dir: Path, overrides: list[str])
     datamodule = instantiate(data_cfg)
     tokens = wants_tokens(cfg.probe)
 
-    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir else path.parent / "features"
     data_key = {k: v for k, v in OmegaConf.to_container(data_cfg, resolve=True).items() if k not in LOADER_KEYS}
-    fingerprint = {"encoder": OmegaConf.to_container(encoder_cfg, resolve=True), "data": data_key, "prefix": cfg.encoder_prefix}
+    fingerprint = {"encoder": OmegaConf.to_container(encoder_cfg, resolve=True), "data": data_key, "prefix": cfg.encoder_prefix,
+                   "data_files": data_files_key(data_key)}  # fmt: skip
 
     def extract(split: str) -> tuple[torch.Tensor, torch.Tensor]:
         return extract_features(encoder, datamodule.feature_dataloaders()[split], datamodule.preprocess, tokens=tokens)
@@ -89,7 +94,7 @@ def evaluate_checkpoint(cfg: DictConfig, output_dir: Path, overrides: list[str])
         "wall_time_s": round(time.perf_counter() - start, 1),
     }
     write_run_record(output_dir, cfg, overrides, REPO_ROOT)
-    (output_dir / "results.json").write_text(json.dumps(results, indent=2))
+    atomic_write_json(output_dir / "results.json", results)
     print(f"probe accuracy {results['accuracy']:.4f} ({cfg.probe._target_}, {results['features']} features) -> {output_dir / 'results.json'}")
     return results
 

@@ -4,9 +4,9 @@ from worldmodels.data.augment import MultiViewAugment
 from worldmodels.data.cifar10 import CIFAR10DataModule
 from worldmodels.data.cifar10_files import load_cifar10
 from worldmodels.data.clip_augment import ClipAugment
-from worldmodels.data.errors import DatasetNotFoundError
+from worldmodels.data.errors import DataFileError, DatasetNotFoundError
 from worldmodels.data.fashion_mnist import FashionMNISTDataModule
-from worldmodels.data.fashion_mnist_files import load_fashion_mnist
+from worldmodels.data.fashion_mnist_files import IDXFileError, load_fashion_mnist
 from worldmodels.data.image_datamodule import ImageDataModule
 from worldmodels.data.image_folder import ImageFolderDataModule
 from worldmodels.data.impossible_events import ImpossibleEventPairs
@@ -19,8 +19,10 @@ from worldmodels.data.video_writer import write_video
 __all__ = [
     "CIFAR10DataModule",
     "ClipAugment",
+    "DataFileError",
     "DatasetNotFoundError",
     "FashionMNISTDataModule",
+    "IDXFileError",
     "ImageDataModule",
     "ImageFolderDataModule",
     "ImpossibleEventPairs",
