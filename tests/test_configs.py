@@ -133,3 +133,26 @@ def test_loggers_and_callbacks_instantiate(option: str, tmp_path: Path, monkeypa
 
 def test_make_cfg_fixture_points_at_fake_data(make_cfg: Callable[..., DictConfig], fake_fmnist: Path) -> None:
     assert make_cfg().data.root == str(fake_fmnist)
+
+
+EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
+DEBUG_OPTIONS = [o for g, o in OPTIONS if g == "debug"]
+
+
+@pytest.mark.parametrize("debug", DEBUG_OPTIONS)
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_every_debug_option_fits_every_experiments_data(experiment: str, debug: str) -> None:
+    cfg = compose_with(f"experiment={experiment}", f"debug={debug}")
+    world_model = cfg.pipeline == "world_model"
+    assert instantiate(cfg.data, **({"world": None} if world_model else {})) is not None  # only keys its class accepts
+    assert cfg.trainer.get("fast_dev_run") if debug == "fdr" else cfg.trainer.max_epochs == 1
+    if world_model:
+        assert cfg.data.num_trajectories <= 8 and cfg.protocol.split == "dev" and not cfg.compile
+    else:
+        assert cfg.data.train_subset <= 1024
+
+
+@pytest.mark.parametrize("debug", DEBUG_OPTIONS)
+@pytest.mark.parametrize("task", [o for g, o in OPTIONS if g == "task"])
+def test_every_debug_option_has_a_slice_for_every_task(debug: str, task: str) -> None:
+    assert (CONF / "debug" / "task" / f"{debug}_{task}.yaml").is_file()  # train.yaml includes it as optional: a missing one would pass silently

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from worldmodels.cli.summarize import summarize
+from worldmodels.runs.exit_codes import EXIT_SWEEP_FAILED
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 QUIET = ("callbacks.progress_bar=null", "evaluate.random_init_baseline=false")
@@ -52,7 +53,7 @@ def test_submitit_jobs_share_the_sweep_dir(tmp_path: Path, fake_fmnist: Path) ->
 @pytest.mark.slow
 def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path: Path, fake_fmnist: Path) -> None:
     out = train_py("-m", "data.batch_size=32,0", "debug=fdr", f"data.root={fake_fmnist}", "evaluate.frozen_probe=false", *QUIET, cwd=tmp_path)
-    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.returncode == EXIT_SWEEP_FAILED, out.stderr[-3000:]  # after the whole sweep ran
     sweep = sweep_dir(tmp_path)
     assert (sweep / "0" / "results.json").is_file() and not (sweep / "0" / "failed.json").exists()
     failed = json.loads((sweep / "1" / "failed.json").read_text())

@@ -13,7 +13,7 @@ import pytest
 import torch
 from omegaconf import DictConfig
 
-from worldmodels.callbacks import NonFiniteLossError
+from worldmodels.callbacks import NonFiniteTrainingError
 from worldmodels.cli.train import run_training
 from worldmodels.modules import JEPAPretrainer
 from worldmodels.runs import resolve_checkpoint
@@ -73,13 +73,13 @@ def test_resume_continues_step_count_and_schedule(make_cfg: MakeCfg, tmp_path: P
     resumed_cfg = make_cfg("trainer.max_epochs=2", f"resume={first_cfg.paths.output_dir}", "evaluate.frozen_probe=false",
                            "evaluate.random_init_baseline=false")  # fmt: skip
     resumed_cfg.paths.output_dir = str(tmp_path / "resumed")
-    resumed = run(resumed_cfg)
+    resumed = run_training(resumed_cfg, Path(resumed_cfg.paths.output_dir), ["trainer.max_epochs=2"])  # a key named on resume
     assert resumed["steps"] == 2 * first["steps"]
     checkpoint = torch.load(resolve_checkpoint(resumed_cfg.paths.output_dir), weights_only=True)
     assert checkpoint["lr_schedulers"][0]["last_epoch"] == resumed["steps"]
     assert checkpoint["optimizer_states"][0]["param_groups"][0]["lr"] < 1e-9  # the cosine reached its end at step 16
-    with pytest.raises(FileNotFoundError, match="no checkpoints/last.ckpt"):
-        run(make_cfg(f"resume={tmp_path}"))
+    with pytest.raises(FileNotFoundError, match="no complete checkpoint"):
+        run(make_cfg(f"resume={tmp_path}", "overwrite=true"))
 
 
 def test_non_finite_loss_stops_with_step_and_keeps_last_good_checkpoint(make_cfg: MakeCfg, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,7 +91,7 @@ def test_non_finite_loss_stops_with_step_and_keeps_last_good_checkpoint(make_cfg
 
     monkeypatch.setattr(JEPAPretrainer, "training_step", poisoned)
     cfg = make_cfg()
-    with pytest.raises(NonFiniteLossError, match="at step 6"):
+    with pytest.raises(NonFiniteTrainingError, match="the training loss is nan at step 6"):
         run(cfg)
     checkpoint = torch.load(resolve_checkpoint(cfg.paths.output_dir), weights_only=True)
     assert checkpoint["global_step"] == 4  # debug=smoke refreshes the periodic last checkpoint every 4 steps
@@ -124,3 +124,12 @@ def test_multirun_makes_one_run_dir_per_job(tmp_path: Path, fake_fmnist: Path) -
     assert len(results) == 2
     assert {json.loads(p.read_text())["seed"] for p in results} == {1, 2}
     assert len({p.parent for p in results}) == 2
+
+
+@pytest.mark.slow
+def test_world_model_experiment_runs_under_debug_fdr(tmp_path: Path) -> None:
+    out = _train_py("experiment=two_rooms", "debug=fdr", "callbacks.progress_bar=null", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    (results,) = (tmp_path / "outputs").rglob("results.json")
+    saved = json.loads(results.read_text())
+    assert saved["steps"] == 1 and saved["planning"]["episodes"] == 2

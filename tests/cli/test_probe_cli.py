@@ -90,7 +90,7 @@ def test_checkpoint_without_its_run_dir_uses_the_config_saved_inside(trained_run
 def test_missing_checkpoint_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=f"ckpt={tmp_path / 'absent.ckpt'}: no such checkpoint file"):
         evaluate(tmp_path / "absent.ckpt", tmp_path)
-    with pytest.raises(FileNotFoundError, match="ckpt=.*no checkpoints/last.ckpt"):
+    with pytest.raises(FileNotFoundError, match="ckpt=.*no complete checkpoint"):
         evaluate(tmp_path, tmp_path)
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
+import torch
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, open_dict
@@ -20,26 +20,10 @@ from worldmodels.runs.distributed import RANK_VARIABLES, ddp_job_scope, job_comm
 from worldmodels.runs.job import headline_metric, run_hydra_job
 from worldmodels.runs.resume import requeued_checkpoint
 
-
-def hydra_job(tmp_path: Path, mode: RunMode) -> DictConfig:
-    """A composed config whose HydraConfig is a job with overrides seed=1 debug=fdr, in ``tmp_path / "job"``."""
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = compose(config_name="train", overrides=["seed=1", "debug=fdr"], return_hydra_config=True)
-    with open_dict(cfg):
-        cfg.hydra.mode = mode
-        cfg.hydra.runtime.output_dir = str(tmp_path / "job")
-        cfg.hydra.job.num = 3
-    HydraConfig.instance().set_config(cfg)
-    return cfg
+HydraJob = Callable[[Path, RunMode], DictConfig]
 
 
-@pytest.fixture
-def clean_hydra() -> Iterator[None]:
-    yield
-    HydraConfig.instance().cfg = None
-
-
-def test_children_rerun_this_job_in_its_dir_and_nothing_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_hydra: None) -> None:
+def test_children_rerun_this_job_in_its_dir_and_nothing_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hydra_job: HydraJob) -> None:
     hydra_job(tmp_path, RunMode.MULTIRUN)
     monkeypatch.setattr(sys, "argv", ["train.py", "-m", "seed=1,2", "debug=fdr"])
     for key in RANK_VARIABLES:
@@ -53,7 +37,7 @@ def test_children_rerun_this_job_in_its_dir_and_nothing_leaks(tmp_path: Path, mo
     assert not any(key in os.environ for key in RANK_VARIABLES)  # the next job launches its own ranks
 
 
-def test_single_runs_keep_their_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_hydra: None) -> None:
+def test_single_runs_keep_their_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hydra_job: HydraJob) -> None:
     hydra_job(tmp_path, RunMode.RUN)
     monkeypatch.setattr(sys, "argv", ["train.py", "--config-name", "train", "seed=1"])
     assert job_command(HydraConfig.get())[-2:] == ["seed=1", "debug=fdr"]
@@ -61,7 +45,7 @@ def test_single_runs_keep_their_command_line(tmp_path: Path, monkeypatch: pytest
         assert sys.argv == ["train.py", "--config-name", "train", "seed=1"]
 
 
-def test_a_failing_multirun_job_is_recorded_and_returns_none(tmp_path: Path, clean_hydra: None) -> None:
+def test_a_failing_multirun_job_is_recorded_and_returns_none(tmp_path: Path, hydra_job: HydraJob) -> None:
     cfg = hydra_job(tmp_path, RunMode.MULTIRUN)
 
     def failing(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict:
@@ -76,7 +60,7 @@ def test_a_failing_multirun_job_is_recorded_and_returns_none(tmp_path: Path, cle
         run_hydra_job(cfg, failing)
 
 
-def test_a_failing_single_run_raises(tmp_path: Path, clean_hydra: None) -> None:
+def test_a_failing_single_run_raises(tmp_path: Path, hydra_job: HydraJob) -> None:
     cfg = hydra_job(tmp_path, RunMode.RUN)
     with pytest.raises(KeyError):
         run_hydra_job(cfg, lambda cfg, run_dir, overrides: {}["missing"])
@@ -92,7 +76,7 @@ def test_headline_metric() -> None:
 
 def test_a_requeued_slurm_job_resumes_from_its_own_last_checkpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "checkpoints").mkdir()
-    (tmp_path / "checkpoints" / "last.ckpt").write_bytes(b"")
+    torch.save({"global_step": 3}, tmp_path / "checkpoints" / "last.ckpt")
     monkeypatch.delenv("SLURM_RESTART_COUNT", raising=False)
     assert requeued_checkpoint(tmp_path) is None  # a first attempt starts fresh
     monkeypatch.setenv("SLURM_RESTART_COUNT", "1")

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 from omegaconf import OmegaConf
 
 from worldmodels.runs import plot_training_curves, resolve_checkpoint, write_run_record
@@ -28,12 +29,13 @@ def test_run_record_files(tmp_path: Path) -> None:
 def test_resolve_checkpoint(tmp_path: Path) -> None:
     assert resolve_checkpoint(None) is None
     (tmp_path / "checkpoints").mkdir()
-    (tmp_path / "checkpoints" / "best.ckpt").write_bytes(b"")
-    with pytest.raises(FileNotFoundError, match="best.ckpt"):
+    with pytest.raises(FileNotFoundError, match="none"):
         resolve_checkpoint(str(tmp_path))
-    (tmp_path / "checkpoints" / "last-v1.ckpt").write_bytes(b"")
+    torch.save({}, tmp_path / "checkpoints" / "best.ckpt")
+    assert resolve_checkpoint(str(tmp_path)) == str(tmp_path / "checkpoints" / "best.ckpt")  # no last: the newest other
+    torch.save({}, tmp_path / "checkpoints" / "last-v1.ckpt")
     os.utime(tmp_path / "checkpoints" / "last-v1.ckpt", (1, 1))
-    (tmp_path / "checkpoints" / "last.ckpt").write_bytes(b"")
+    torch.save({}, tmp_path / "checkpoints" / "last.ckpt")
     assert resolve_checkpoint(str(tmp_path)) == str(tmp_path / "checkpoints" / "last.ckpt")
     os.utime(tmp_path / "checkpoints" / "last.ckpt", (0, 0))
     assert resolve_checkpoint(str(tmp_path)) == str(tmp_path / "checkpoints" / "last-v1.ckpt")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from worldmodels.data.video_files import VideoEntry, is_video, list_videos, open
 from worldmodels.evaluation import load_encoder
 from worldmodels.evaluation.video_features import encode_video, normalizer, sample_video
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
+from worldmodels.runs.atomic import atomic_write, atomic_write_json
 
 IMAGENET = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 
@@ -88,12 +88,13 @@ def extract(cfg: DictConfig, output_dir: Path) -> dict[str, Any]:
         features = encode_video(encoder, normalize(clip), options["clip_frames"], cfg.batch_size, tokens=tokens)
         name = str(entry.path.relative_to(source) if source.is_dir() and entry.path.is_relative_to(source) else entry.path.name)
         target = out_dir / (name.replace("/", "__").rsplit(".", 1)[0] + ".pt")
-        torch.save({"features": features.to(dtype), "label": inputs[entry.label][1], "path": str(entry.path), "frame_indices": indices}, target)
+        record = {"features": features.to(dtype), "label": inputs[entry.label][1], "path": str(entry.path), "frame_indices": indices}
+        atomic_write(target, lambda partial: torch.save(record, partial))  # noqa: B023 (called at once)
         written.append(str(target))
     index = {"input": str(source), "out_dir": str(out_dir), "videos": len(written), "skipped": len(inputs) - len(readable),
              "features": cfg.features, "feature_shape": list(features.shape) if written else None, "num_frames": cfg.num_frames,
              **options, "files": written, "wall_time_s": round(time.perf_counter() - start, 1)}  # fmt: skip
-    (out_dir / "index.json").write_text(json.dumps(index, indent=2))
+    atomic_write_json(out_dir / "index.json", index)
     print(f"wrote {len(written)} feature files ({cfg.features}, {index['feature_shape']}) to {out_dir}")
     return index
 

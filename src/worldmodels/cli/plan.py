@@ -15,6 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.cli.world_model import build_world_model, evaluate_and_record
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
+from worldmodels.runs.atomic import atomic_write_json
 
 
 def load_world_model(ckpt: str, world: Any) -> tuple[torch.nn.Module, DictConfig, Path]:
@@ -40,7 +41,7 @@ def plan(cfg: DictConfig, output_dir: Path) -> dict[str, Any]:
     model, run_cfg, path = load_world_model(cfg.ckpt, world)
     results = {"ckpt": str(cfg.ckpt), "env": world.name, "solver": OmegaConf.to_container(cfg.solver, resolve=True),
                "planner": OmegaConf.to_container(cfg.planner, resolve=True), **evaluate_and_record(cfg, model, world, output_dir, path)}  # fmt: skip
-    (output_dir / "results.json").write_text(json.dumps(results, indent=2))
+    atomic_write_json(output_dir / "results.json", results)
     return results
 
 

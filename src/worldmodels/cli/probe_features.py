@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 from worldmodels.evaluation import fit_probe, wants_tokens
 from worldmodels.evaluation.saved_features import load_feature_folder
 from worldmodels.runs import write_run_record
+from worldmodels.runs.atomic import atomic_write_json
 
 
 def evaluate_saved_features(cfg: DictConfig, output_dir: Path, overrides: list[str], repo: Path) -> dict[str, Any]:
@@ -34,6 +34,6 @@ def evaluate_saved_features(cfg: DictConfig, output_dir: Path, overrides: list[s
                "probe": OmegaConf.to_container(cfg.probe, resolve=True), "features": "tokens" if tokens else "pooled", "seed": cfg.seed,
                **report, "wall_time_s": round(time.perf_counter() - start, 1)}  # fmt: skip
     write_run_record(output_dir, cfg, overrides, repo)
-    (output_dir / "results.json").write_text(json.dumps(results, indent=2))
+    atomic_write_json(output_dir / "results.json", results)
     print(f"probe accuracy {results['accuracy']:.4f} on {len(test_labels)} test videos -> {output_dir / 'results.json'}")
     return results

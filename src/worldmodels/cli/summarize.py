@@ -13,6 +13,7 @@ import csv
 import math
 from pathlib import Path
 
+from worldmodels.runs.atomic import atomic_path, atomic_write_text
 from worldmodels.runs.sweep import Setting, collect_jobs, headline_metric_name, summarize_jobs
 from worldmodels.runs.sweep_plot import plot_sweep
 
@@ -43,7 +44,7 @@ def markdown_table(keys: list[str], columns: dict[str, list[Setting]]) -> str:
 def write_csv(keys: list[str], columns: dict[str, list[Setting]], path: Path) -> Path:
     """The table as CSV: per metric its mean, std and per-seed values ("seed:value" joined by ';')."""
     first = next(iter(columns.values()))
-    with open(path, "w", newline="") as handle:
+    with atomic_path(path) as partial, open(partial, "w", newline="") as handle:
         writer = csv.writer(handle)
         metric_header = [f"{label}_{part}" for label in columns for part in ("mean", "std", "per_seed")]
         writer.writerow([*keys, "seeds", *metric_header, "failed"])
@@ -72,7 +73,7 @@ def summarize(sweep_dir: Path, metric: str | list[str] | None = None, out_dir: P
     failures = [job for job in jobs if job.failure is not None]
     failed_lines = [f"- {job.path}: {job.failure.get('error')}: {job.failure.get('message')}" for job in failures]
     text = f"# {sweep_dir}\n\n{len(jobs)} jobs, {len(failures)} failed\n\n" + markdown_table(keys, columns)
-    (out_dir / "summary.md").write_text(text + ("\nFailed jobs:\n" + "\n".join(failed_lines) + "\n" if failed_lines else ""))
+    atomic_write_text(out_dir / "summary.md", text + ("\nFailed jobs:\n" + "\n".join(failed_lines) + "\n" if failed_lines else ""))
     return {
         "markdown": out_dir / "summary.md",
         "csv": write_csv(keys, columns, out_dir / "summary.csv"),

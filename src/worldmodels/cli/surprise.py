@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from worldmodels.evaluation.surprise_checkpoint import default_context_frames, l
 from worldmodels.evaluation.surprise_metrics import surprise_report
 from worldmodels.evaluation.surprise_plot import plot_surprise
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
+from worldmodels.runs.atomic import atomic_write, atomic_write_json
 
 FROM_TRAINING_DATA = ("root", "sprite_size", "canvas_size", "speed", "num_objects")  # benchmark keys that default to the checkpoint's data
 
@@ -77,9 +77,9 @@ def evaluate_surprise(cfg: DictConfig, output_dir: Path) -> dict[str, Any]:
         "wall_time_s": round(time.perf_counter() - start, 1),
     }
     plot = plot_surprise(possible, impossible, frames, event_frames_t, events_t, benchmark.events, output_dir / "surprise.png")
-    torch.save({"possible": possible, "impossible": impossible, "frames": frames, "event_frames": event_frames_t, "events": events_t},
-               output_dir / "curves.pt")  # fmt: skip
-    (output_dir / "results.json").write_text(json.dumps(results, indent=2))
+    curves = {"possible": possible, "impossible": impossible, "frames": frames, "event_frames": event_frames_t, "events": events_t}
+    atomic_write(output_dir / "curves.pt", lambda partial: torch.save(curves, partial))
+    atomic_write_json(output_dir / "results.json", results)
     print(f"relative accuracy {results['mean']['relative_accuracy']:.3f} (mean over time), {results['max']['relative_accuracy']:.3f} (max); "
           f"AUROC {results['mean']['auroc']:.3f} / {results['max']['auroc']:.3f} -> {output_dir / 'results.json'}, {plot}")  # fmt: skip
     return results

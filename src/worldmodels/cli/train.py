@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -15,13 +15,15 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from worldmodels.cli.world_model import run_world_model
-from worldmodels.evaluation import LOADER_KEYS, cached_json, config_digest, frozen_probe_reports
-from worldmodels.loggers import finish
-from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
+from worldmodels.evaluation import LOADER_KEYS, cached_json, config_digest, data_files_key, frozen_probe_reports
+from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, write_run_record
+from worldmodels.runs.atomic import atomic_write_json
+from worldmodels.runs.config_types import check_target_types
 from worldmodels.runs.distributed import is_rank_zero
 from worldmodels.runs.job import headline_metric, run_hydra_job
-from worldmodels.runs.resume import requeued_checkpoint
+from worldmodels.runs.resume_config import resume_command_line
 from worldmodels.runs.runtime import compile_networks, set_threads
+from worldmodels.runs.training import fit, refuse_used_run_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CONFIG_DIR = os.environ.get("WORLDMODELS_CONFIG_DIR", str(REPO_ROOT / "conf"))
@@ -71,17 +73,19 @@ def build_pretrainer(cfg: DictConfig, num_classes: int) -> pl.LightningModule:
 def frozen_evaluation(cfg: DictConfig, encoder: Any, datamodule: Any) -> dict[str, dict[str, Any]]:
     """Probe reports {"trained": {name: report}, "random_init": {name: report}} of ``cfg.probe`` (named
     ``MAIN_PROBE``) and of every ``cfg.evaluate.extra_probes``, on ``encoder`` and on the same encoder with its seeded
-    untrained weights (cached in ``evaluate.random_init_cache`` when set: sweep jobs that share encoder, data, probes
-    and seed share it), as ``cfg.evaluate`` asks."""
+    untrained weights (cached in ``evaluate.random_init_cache`` when set: sweep jobs that share encoder, data (its
+    config and its files), probes and seed share it), as ``cfg.evaluate`` asks."""
     probes = {MAIN_PROBE: cfg.probe, **(cfg.evaluate.get("extra_probes") or {})}
     train_images = cfg.evaluate.get("probe_train_images")
     reports = {}
     if cfg.evaluate.frozen_probe:
         reports["trained"] = frozen_probe_reports(encoder, datamodule, probes, cfg.seed, train_images)
     if cfg.evaluate.random_init_baseline:
+        data = OmegaConf.to_container(cfg.data, resolve=True)
         key = {
             "encoder": OmegaConf.to_container(cfg.encoder, resolve=True),
-            "data": {k: v for k, v in OmegaConf.to_container(cfg.data, resolve=True).items() if k not in LOADER_KEYS},
+            "data": {k: v for k, v in data.items() if k not in LOADER_KEYS},
+            "data_files": data_files_key(data),
             "probes": OmegaConf.to_container(OmegaConf.create(dict(probes)), resolve=True),
             "seed": cfg.seed,
             "train_images": train_images,
@@ -97,6 +101,8 @@ def frozen_evaluation(cfg: DictConfig, encoder: Any, datamodule: Any) -> dict[st
 def run_training(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dict[str, Any]:
     """Run ``cfg.pipeline`` (pretrain or world_model) in ``run_dir``; returns what results.json holds."""
     pipeline = cfg.get("pipeline", "pretrain")
+    check_target_types(cfg)
+    refuse_used_run_dir(run_dir, cfg.get("overwrite", False))
     set_threads(cfg.get("threads"))
     if pipeline == "world_model":
         return run_world_model(cfg, run_dir, overrides, REPO_ROOT)
@@ -120,10 +126,7 @@ def run_pretraining(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dic
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
     loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
     trainer: pl.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, default_root_dir=str(run_dir))
-    try:
-        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")) or requeued_checkpoint(run_dir))
-    finally:
-        finish(loggers)
+    fit(cfg, trainer, model, datamodule, run_dir, overrides, loggers)
     train_seconds = time.perf_counter() - start
 
     if not trainer.is_global_zero:  # the other DDP ranks stop here: rank 0 probes the (identical) weights
@@ -147,16 +150,24 @@ def run_pretraining(cfg: DictConfig, run_dir: Path, overrides: list[str]) -> dic
         "final_metrics": {k: float(v) for k, v in trainer.callback_metrics.items() if v.numel() == 1},
         "checkpoints": {"last": getattr(trainer.checkpoint_callback, "last_model_path", None), "best": getattr(trainer.checkpoint_callback, "best_model_path", None)},
     }
-    (run_dir / "results.json").write_text(json.dumps(results, indent=2))
+    atomic_write_json(run_dir / "results.json", results)
     plot_training_curves(run_dir / "logs" / "metrics.csv", run_dir / "curves.png")
     print_summary(results)
     return results
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
-def main(cfg: DictConfig) -> float | None:
+def hydra_main(cfg: DictConfig) -> float | None:
     """Hydra entry point; returns the run's headline metric for sweepers (probe accuracy or planning success).
 
-    ``run_hydra_job`` makes DDP child ranks join this job and, in a multirun, records a failing job and goes on.
+    ``run_hydra_job`` makes DDP child ranks join this job, logs to train.log, records a failure and, in a multirun,
+    goes on with the next job.
     """
     return headline_metric(run_hydra_job(cfg, run_training))
+
+
+def main() -> None:
+    """`python train.py [overrides]`: with ``resume=<run dir>`` the run's saved overrides come first
+    (``resume_command_line``); exit codes in ``worldmodels.runs.exit_codes``."""
+    sys.argv = [sys.argv[0], *resume_command_line(sys.argv[1:])]
+    hydra_main()

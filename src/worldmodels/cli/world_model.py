@@ -6,7 +6,6 @@ write ``results.json``, ``trajectories.png`` and ``episode.gif`` in the run dire
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -16,13 +15,13 @@ import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from worldmodels.loggers import finish
 from worldmodels.planning import LatentMPC, evaluate_planning
 from worldmodels.planning.plots import episode_gif, plot_trajectories
 from worldmodels.planning.protocol import fingerprint
-from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, resolve_checkpoint, write_run_record
-from worldmodels.runs.resume import requeued_checkpoint
+from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, write_run_record
+from worldmodels.runs.atomic import atomic_write_json
 from worldmodels.runs.runtime import compile_networks
+from worldmodels.runs.training import fit
 
 
 def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
@@ -83,10 +82,7 @@ def run_world_model(cfg: DictConfig, run_dir: Path, overrides: list[str], git_ro
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
     loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
     trainer: pl.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, default_root_dir=str(run_dir))
-    try:
-        trainer.fit(model, datamodule=datamodule, ckpt_path=resolve_checkpoint(cfg.get("resume")) or requeued_checkpoint(run_dir))
-    finally:
-        finish(loggers)
+    fit(cfg, trainer, model, datamodule, run_dir, overrides, loggers)
     train_seconds = time.perf_counter() - start
     last = getattr(trainer.checkpoint_callback, "last_model_path", None)  # the weights in memory: the last step's
     planning = evaluate_and_record(cfg, model, world, run_dir, last) if cfg.evaluate.planning and trainer.is_global_zero else {}
@@ -106,7 +102,7 @@ def run_world_model(cfg: DictConfig, run_dir: Path, overrides: list[str], git_ro
         "checkpoints": {"last": getattr(trainer.checkpoint_callback, "last_model_path", None)},
     }
     if trainer.is_global_zero:
-        (run_dir / "results.json").write_text(json.dumps(results, indent=2))
+        atomic_write_json(run_dir / "results.json", results)
         plot_training_curves(run_dir / "logs" / "metrics.csv", run_dir / "curves.png")
         print_summary(results)
     return results

@@ -8,6 +8,7 @@ speed, never outcomes (``SeededEpisodes``, per-episode planner generators).
 from __future__ import annotations
 
 import csv
+import io
 import math
 import resource
 import time
@@ -21,6 +22,7 @@ from tqdm.auto import tqdm
 
 from worldmodels.planning.controller import LatentMPC
 from worldmodels.planning.protocol import SeededEpisodes, episode_seeds, random_floor, sha256_of_json
+from worldmodels.runs.atomic import atomic_path, atomic_write_text
 
 
 @dataclass
@@ -39,25 +41,24 @@ class EpisodeRecord:
 
 
 class EpisodeTable:
-    """``episodes.csv``, one row per episode in protocol order, appended and flushed batch by batch: its seed, success,
+    """``episodes.csv``, one row per episode in protocol order, rewritten whole (atomically) after each batch: its seed, success,
     final distance, closest approach to the goal (a failure with a small one reached the goal and left it), start,
     goal, env steps, the layout's parameters (Two Rooms: wall column and door row), what each correction did, and
     whether random actions (the floor) solved it. A failing episode can be found and replayed (on ``dev``)."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path, self.header = path, None
+        self.path, self.lines = path, io.StringIO()
 
     def append(self, rows: list[dict[str, Any]]) -> None:
+        """Add ``rows`` (one dict per episode, the same keys each) and rewrite the file."""
         if self.path is None or not rows:
             return
-        if self.header is None:
-            self.header = list(rows[0])
-            with self.path.open("w", newline="") as handle:
-                csv.writer(handle).writerow(self.header)
-        with self.path.open("a", newline="") as handle:
-            writer = csv.writer(handle)
-            for row in rows:
-                writer.writerow([round(value, 3) if isinstance(value, float) else value for value in row.values()])
+        writer = csv.writer(self.lines)
+        if not self.lines.tell():
+            writer.writerow(list(rows[0]))
+        for row in rows:
+            writer.writerow([round(value, 3) if isinstance(value, float) else value for value in row.values()])
+        atomic_write_text(self.path, self.lines.getvalue())
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -174,7 +175,9 @@ def evaluate_planning(controller: LatentMPC, world: Any, split: str = "test", ep
         results |= {"violation_rate": float(entered.float().mean()), "violation_ci95": list(wilson_interval(int(entered.sum()), episodes)),
                     "safe_success_rate": int(((final < success_radius) & ~entered).sum()) / episodes}  # fmt: skip
     if out_dir is not None:
-        np.savez_compressed(out_dir / "trajectories.npz", positions=torch.cat(positions).numpy(), seeds=np.array(seeds), final_distance=final.numpy())
+        arrays = {"positions": torch.cat(positions).numpy(), "seeds": np.array(seeds), "final_distance": final.numpy()}
+        with atomic_path(out_dir / "trajectories.npz") as partial, open(partial, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
     record = _record(plotted, plot_episodes, hazard)
     return results, record
 

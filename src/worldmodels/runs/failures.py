@@ -1,4 +1,4 @@
-"""Jobs of a sweep that fail: recorded in their run dir (``failed.json``) and listed at the end of the sweep."""
+"""Runs and sweep jobs that fail: recorded in their run dir (``failed.json``) and listed at the end of a sweep."""
 
 from __future__ import annotations
 
@@ -7,21 +7,20 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from worldmodels.runs.atomic import atomic_write_json
+
 FAILED_FILE = "failed.json"
 
 
 def record_failure(run_dir: Path, error: BaseException, overrides: list[str]) -> Path:
     """Write ``failed.json`` (error type, message, traceback, the job's overrides) into ``run_dir``; returns its path."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    path = run_dir / FAILED_FILE
     record = {
         "error": type(error).__name__,
         "message": str(error),
         "overrides": overrides,
         "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__)),
     }
-    path.write_text(json.dumps(record, indent=2))
-    return path
+    return atomic_write_json(run_dir / FAILED_FILE, record)
 
 
 def find_failures(sweep_dir: Path) -> list[dict[str, Any]]:

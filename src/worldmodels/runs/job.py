@@ -1,4 +1,5 @@
-"""One Hydra job of `train.py`: DDP-safe (see ``distributed``), and in a multirun a failing job is recorded and skipped."""
+"""One Hydra job of `train.py`: DDP-safe (see ``distributed``), logged to ``<run dir>/train.log``, failures recorded
+(``failed.json``), preemption turned into its exit code, and in a multirun a failing job skipped."""
 
 from __future__ import annotations
 
@@ -11,32 +12,59 @@ from typing import Any
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
+from pytorch_lightning.utilities.exceptions import SIGTERMException
 
 from worldmodels.runs.distributed import ddp_job_scope
+from worldmodels.runs.exit_codes import EXIT_PREEMPTED
 from worldmodels.runs.failures import record_failure
 
 log = logging.getLogger(__name__)
 Pipeline = Callable[[DictConfig, Path, list[str]], dict[str, Any]]
+LIBRARY_LOGGERS = ("pytorch_lightning", "lightning_fabric", "lightning.pytorch", "lightning.fabric")
+
+
+def route_library_logs() -> None:
+    """Send Lightning's log records (and Python warnings) to the root handlers Hydra set up: the console and
+    ``<run dir>/<job name>.log``.
+
+    Lightning gives its loggers a console handler of their own and stops propagation when it is imported before
+    logging is configured (as here, before Hydra starts the job), so without this they never reach the log file.
+    """
+    logging.captureWarnings(True)
+    if not logging.getLogger().handlers:
+        return
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        for handler in [h for h in library.handlers if type(h) is logging.StreamHandler]:
+            library.removeHandler(handler)
+        library.propagate = True
 
 
 def run_hydra_job(cfg: DictConfig, pipeline: Pipeline) -> dict[str, Any] | None:
     """``pipeline(cfg, run_dir, overrides)`` in the job's run dir; returns its results.
 
-    In a multirun with ``continue_on_failure`` (the default), an exception writes ``failed.json`` into the job's dir
-    and returns None so the next jobs still run (``SweepReport`` lists the failures at the end); otherwise it
-    propagates. Interrupts (Ctrl-C, SIGTERM's graceful stop) always propagate.
+    An exception writes ``failed.json`` into the job's dir and logs one line; in a multirun with
+    ``continue_on_failure`` (the default) the job returns None so the next jobs still run (``SweepReport`` lists the
+    failures at the end and sets the exit code), otherwise it propagates. A run stopped by a signal (Lightning's
+    graceful SIGTERM stop, ``PreemptionCheckpoint``'s SIGUSR1/2) exits with ``EXIT_PREEMPTED``, sweep or not.
     """
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     overrides = list(hydra_cfg.overrides.task)
+    route_library_logs()
     with ddp_job_scope(hydra_cfg):
         try:
             return pipeline(cfg, run_dir, overrides)
+        except SIGTERMException as stop:
+            log.warning("%s stopped by a signal; its checkpoint is in %s/checkpoints: resume with resume=%s (exit code %d)",
+                        run_dir, run_dir, run_dir, EXIT_PREEMPTED)  # fmt: skip
+            raise SystemExit(EXIT_PREEMPTED) from stop
         except Exception as error:
+            path = record_failure(run_dir, error, overrides)
+            log.error("run %s failed: %s: %s (traceback in %s)", run_dir, type(error).__name__, error, path)
             if hydra_cfg.mode != RunMode.MULTIRUN or not cfg.get("continue_on_failure", True):
                 raise
-            path = record_failure(run_dir, error, overrides)
-            log.exception("job %s failed (%s); the sweep goes on", hydra_cfg.job.num, path)
+            log.info("job %s failed; the sweep goes on", hydra_cfg.job.num)
             return None
 
 

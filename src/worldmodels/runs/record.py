@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
+
+from worldmodels.runs.atomic import atomic_write_json, atomic_write_text
 
 
 def _git(*args: str, cwd: Path) -> str | None:
@@ -39,11 +40,11 @@ def write_run_record(run_dir: Path, cfg: DictConfig, overrides: list[str], repo:
     Returns the git state.
     """
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
-    (run_dir / "overrides.txt").write_text("\n".join(overrides) + "\n")
+    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    atomic_write_text(run_dir / "overrides.txt", "\n".join(overrides) + "\n")
     git = git_state(repo)
-    (run_dir / "git.json").write_text(json.dumps({"sha": git["sha"], "dirty": git["dirty"], "seed": cfg.get("seed")}, indent=2))
+    atomic_write_json(run_dir / "git.json", {"sha": git["sha"], "dirty": git["dirty"], "seed": cfg.get("seed")})
     if git["dirty"]:
-        (run_dir / "git.diff").write_text(git["diff"])
-    (run_dir / "requirements.txt").write_text("\n".join(installed_packages()) + "\n")
+        atomic_write_text(run_dir / "git.diff", git["diff"])
+    atomic_write_text(run_dir / "requirements.txt", "\n".join(installed_packages()) + "\n")
     return git
