@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
+import hydra
 import pytest
 import pytorch_lightning as pl
 import torch
@@ -36,7 +36,7 @@ def test_every_option_composes(group: str, option: str) -> None:
     if group == "hparams_search":
         pytest.importorskip("hydra_plugins.hydra_optuna_sweeper", reason="pip install -e '.[optuna]'")
     cfg = compose_with(f"{group}={option}")
-    assert cfg.name and cfg.seed is not None
+    assert isinstance(cfg.name, str) and isinstance(cfg.seed, int)  # composing raises for an option that does not fit
 
 
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "solver"])
@@ -118,7 +118,7 @@ def test_other_groups_instantiate(group: str, option: str) -> None:
     kwargs = {"in_dim": 8, "num_classes": 3} if group == "probe" else {}
     if group == "trainer" and cfg.trainer.accelerator == "gpu" and not torch.cuda.is_available():
         pytest.skip("no GPU here")
-    assert instantiate(cfg[group], **kwargs) is not None
+    assert isinstance(instantiate(cfg[group], **kwargs), hydra.utils.get_class(cfg[group]._target_))
 
 
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g in ("logger", "callbacks")])
@@ -131,10 +131,6 @@ def test_loggers_and_callbacks_instantiate(option: str, tmp_path: Path, monkeypa
     assert all(isinstance(o, kinds) for o in objects)
 
 
-def test_make_cfg_fixture_points_at_fake_data(make_cfg: Callable[..., DictConfig], fake_fmnist: Path) -> None:
-    assert make_cfg().data.root == str(fake_fmnist)
-
-
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 DEBUG_OPTIONS = [o for g, o in OPTIONS if g == "debug"]
 
@@ -144,7 +140,8 @@ DEBUG_OPTIONS = [o for g, o in OPTIONS if g == "debug"]
 def test_every_debug_option_fits_every_experiments_data(experiment: str, debug: str) -> None:
     cfg = compose_with(f"experiment={experiment}", f"debug={debug}")
     world_model = cfg.pipeline == "world_model"
-    assert instantiate(cfg.data, **({"world": None} if world_model else {})) is not None  # only keys its class accepts
+    data = instantiate(cfg.data, **({"world": None} if world_model else {}))  # only keys its class accepts
+    assert isinstance(data, hydra.utils.get_class(cfg.data._target_))
     assert cfg.trainer.get("fast_dev_run") if debug == "fdr" else cfg.trainer.max_epochs == 1
     if world_model:
         assert cfg.data.num_trajectories <= 8 and cfg.protocol.split == "dev" and not cfg.compile

@@ -123,7 +123,9 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
                               "solver.elites=4", "solver.iterations=2", "solver.horizon=4")  # fmt: skip
     (tmp_path / "guard").mkdir()
     guarded = plan(guarded_cfg, tmp_path / "guard")
-    assert 0.0 <= guarded["violation_rate"] <= 1.0 and guarded["guardrail"]["labels"] == 40 and guarded["guardrail"]["positives"] > 0
+    lower, upper = guarded["violation_ci95"]
+    assert lower <= guarded["violation_rate"] <= upper and guarded["safe_success_rate"] <= guarded["success_rate"]  # safe: solved and never entered
+    assert (guarded["violation_rate"] * guarded["episodes"]).is_integer() and guarded["guardrail"]["labels"] == 40 and guarded["guardrail"]["positives"] > 0
     wrong_env = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", "env=wall")
     with pytest.raises(ValueError, match="trained on env 'two_rooms'"):
         plan(wrong_env, tmp_path / "plan")

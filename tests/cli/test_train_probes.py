@@ -22,7 +22,9 @@ def test_each_probe_runs_after_training(make_cfg: Callable[..., DictConfig], pro
     if probe != "knn":
         cfg.probe.epochs = 1
     trained = run_training(cfg, Path(cfg.paths.output_dir), [])["frozen_probe"]["trained"]
-    assert 0.0 <= trained["accuracy"] <= 1.0 and trained["feature_dim"] == 16
+    assert trained["feature_dim"] == 16 and (trained["train_samples"], trained["test_samples"]) == (512, 256)
+    if probe == "knn":  # no training of its own: 0.38 measured, chance is 0.1 (the fake classes differ by a bright band)
+        assert trained["accuracy"] > 0.25
     if probe == "grid":
         assert len(trained["grid"]) == len(cfg.probe.lr) * len(cfg.probe.weight_decay)
         assert trained["accuracy"] == max(entry["accuracy"] for entry in trained["grid"])

@@ -58,7 +58,7 @@ def test_surprise_command_writes_json_and_plot(future_run: Path, fake_fmnist: Pa
     assert results["window"] == 8 and results["context_frames"] == 6
     assert results["benchmark"]["root"] == str(fake_fmnist) and results["benchmark"]["event_frames"] == [14, 15]
     for reduction in ("mean", "max"):
-        assert 0.0 <= results[reduction]["relative_accuracy"] <= 1.0 and 0.0 <= results[reduction]["auroc"] <= 1.0
+        assert (results[reduction]["relative_accuracy"] * 8).is_integer()  # a fraction of the 8 possible/impossible pairs
         assert sorted(results[reduction]["by_event"]) == ["shape", "teleport", "vanish", "wall"]
     assert (tmp_path / "surprise.png").stat().st_size > 10_000
 
