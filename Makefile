@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export MALLOC_MMAP_THRESHOLD_ := 4294967296
 export MALLOC_TRIM_THRESHOLD_ := 68719476736
 
-.PHONY: install data train test test-fast bench lint clean
+.PHONY: install data train test test-fast bench lint docs docs-build clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,8 +44,17 @@ bench: install data  ## benchmarks (SIGReg, training, planning; the MALLOC_* set
 	WANDB_MODE=disabled $(BIN)/python experiments/benchmarks/bench_planning.py $(ARGS)
 	$(BIN)/python experiments/benchmarks/report.py
 
+# The documentation site (mkdocs.yml): config and API references and experiment pages are generated at every build.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
+
+docs: install  ## serve the documentation site at http://127.0.0.1:8000, rebuilt on every edit
+	$(DOCS_ENV) $(BIN)/mkdocs serve
+
+docs-build: install  ## build the documentation site into site/, every warning an error
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict
+
 lint: install
 	$(BIN)/python -m ruff check src tests train.py
 
 clean:
-	rm -rf outputs multirun .pytest_cache
+	rm -rf outputs multirun .pytest_cache site

@@ -12,7 +12,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, open_dict
 
-from worldmodels.cli.train import CONFIG_DIR
+from worldmodels.paths import CONFIG_DIR
 
 os.environ.setdefault("WANDB_MODE", "disabled")
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from worldmodels.cli.train import CONFIG_DIR
+from worldmodels.paths import CONFIG_DIR
 
 CONF = Path(CONFIG_DIR)
 GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir())

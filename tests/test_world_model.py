@@ -16,9 +16,9 @@ from omegaconf import DictConfig
 from worldmodels.cli.collect import collect
 from worldmodels.cli.plan import plan
 from worldmodels.cli.train import run_training
-from worldmodels.cli.world_model import build_world_model
 from worldmodels.data import DatasetNotFoundError, TrajectoryDataError, TrajectoryDataModule, load_shards
 from worldmodels.envs import RoomsWorld
+from worldmodels.pipelines.world_model import build_world_model
 
 ComposeCfg = Callable[..., DictConfig]  # the compose_cfg fixture (conftest.py)
 
@@ -41,7 +41,7 @@ def test_shards_round_trip_and_bad_input(tmp_path: Path, compose_cfg: ComposeCfg
     paths[1].write_bytes(paths[1].read_bytes()[:100])
     with pytest.raises(TrajectoryDataError, match="truncated or corrupt"):
         load_shards(tmp_path / "data")
-    with pytest.raises(DatasetNotFoundError, match="worldmodels.collect"):
+    with pytest.raises(DatasetNotFoundError, match="worldmodels collect"):
         load_shards(tmp_path / "nowhere")
 
 

@@ -32,8 +32,8 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 from training_loops import bare_loop, jepa_loss, lightning_loop, throughput, world_model_loss
 
-from worldmodels.cli.train import build_pretrainer
-from worldmodels.cli.world_model import build_world_model
+from worldmodels.pipelines.pretrain import build_pretrainer
+from worldmodels.pipelines.world_model import build_world_model
 from worldmodels.runs.runtime import compile_networks, set_threads
 
 EXPERIMENTS = {

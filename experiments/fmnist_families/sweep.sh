@@ -13,7 +13,7 @@ mkdir -p "$SWEEP"
 "$PY" train.py -m sweep=fmnist_families hydra.sweep.dir="$SWEEP/b" callbacks.progress_bar=null \
   experiment=fmnist_ema,fmnist_none encoder=vit_tiny,convnet seed=0,1,2 "$@" > "$SWEEP.b.log" 2>&1 &
 wait
-"$PY" -m worldmodels.summarize "$SWEEP" --out experiments/fmnist_families \
+"$PY" -m worldmodels summarize "$SWEEP" --out experiments/fmnist_families \
   --metric linear=frozen_probe.trained.accuracy --metric linear_random_init=frozen_probe.random_init.accuracy \
   --metric grid4=extra_probes.linear_grid.trained.accuracy --metric grid4_random_init=extra_probes.linear_grid.random_init.accuracy \
   --metric attentive=extra_probes.attentive.trained.accuracy --metric attentive_random_init=extra_probes.attentive.random_init.accuracy \

@@ -18,8 +18,9 @@ import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from worldmodels.cli.train import CONFIG_DIR, build_encoder
 from worldmodels.evaluation import frozen_probe_reports
+from worldmodels.paths import CONFIG_DIR
+from worldmodels.pipelines.pretrain import build_encoder
 
 
 def main(run_dir: Path, overrides: list[str]) -> dict:

@@ -16,10 +16,10 @@ common=(ckpt="$run" name="${env}_flat_vs_hierarchical" env="$env" planner.execut
         protocol.episodes_per_batch="$episodes" "$@")
 hierarchical=(planner=hierarchical planner.search.macro_scale=0.5 planner.search.directions=16)
 if python -c "import sys, yaml; sys.exit(0 if yaml.safe_load(open('$run/config.yaml')).get('high_level') else 1)"; then
-  python -m worldmodels.plan "${common[@]}" "${hierarchical[@]}" planner.search.transition=high_level
+  worldmodels plan "${common[@]}" "${hierarchical[@]}" planner.search.transition=high_level
 fi
-python -m worldmodels.plan "${common[@]}" "${hierarchical[@]}" planner.search.transition=rollout
-python -m worldmodels.plan "${common[@]}" planner=flat solver=icem solver.init_std=0.5
-python -m worldmodels.plan "${common[@]}" planner=flat solver=icem solver.init_std=0.5 solver.horizon=20 planner.action_repeat=2 solver.samples=384
-python -m worldmodels.summarize "$out/runs" --metric success=success_rate --metric final_px=mean_final_distance \
+worldmodels plan "${common[@]}" "${hierarchical[@]}" planner.search.transition=rollout
+worldmodels plan "${common[@]}" planner=flat solver=icem solver.init_std=0.5
+worldmodels plan "${common[@]}" planner=flat solver=icem solver.init_std=0.5 solver.horizon=20 planner.action_repeat=2 solver.samples=384
+worldmodels summarize "$out/runs" --metric success=success_rate --metric final_px=mean_final_distance \
   --metric s_per_replan=seconds_per_replan_per_episode

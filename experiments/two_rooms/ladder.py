@@ -2,7 +2,7 @@
 
     python experiments/two_rooms/ladder.py            # reads ladder/<row>/seed_<n>/results.json -> ladder.md, ladder.png
 
-Each ``ladder/<row>/seed_<n>/`` is the run dir of one ``python -m worldmodels.plan`` (see ``ladder.sh``); a row's
+Each ``ladder/<row>/seed_<n>/`` is the run dir of one ``worldmodels plan`` (see ``ladder.sh``); a row's
 figures are the mean ± std (sample std) of its seeds' success rates with the per-seed values, the paired random
 floor on the same episodes, the model transitions and seconds per re-plan per episode (mean over seeds).
 """

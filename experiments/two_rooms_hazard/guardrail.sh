@@ -7,8 +7,8 @@ run=${1:?usage: guardrail.sh RUN_DIR [EPISODES]}
 episodes=${2:-100}
 common=(ckpt="$run" name=two_rooms_hazard env=two_rooms_hazard planner=hierarchical
         protocol.episodes="$episodes" protocol.episodes_per_batch="$episodes" protocol.max_steps=100)
-python -m worldmodels.plan "${common[@]}"
-python -m worldmodels.plan "${common[@]}" guardrail=hazard
-python -m worldmodels.plan "${common[@]}" guardrail=hazard guardrail.hard=true
-python -m worldmodels.summarize outputs/two_rooms_hazard/runs --metric success=success_rate --metric violations=violation_rate \
+worldmodels plan "${common[@]}"
+worldmodels plan "${common[@]}" guardrail=hazard
+worldmodels plan "${common[@]}" guardrail=hazard guardrail.hard=true
+worldmodels summarize outputs/two_rooms_hazard/runs --metric success=success_rate --metric violations=violation_rate \
   --metric safe_success=safe_success_rate --metric s_per_replan=seconds_per_replan_per_episode

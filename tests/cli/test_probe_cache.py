@@ -12,8 +12,8 @@ from hydra import compose, initialize_config_dir
 from omegaconf import open_dict
 
 from worldmodels.cli.probe import evaluate_checkpoint
-from worldmodels.cli.train import CONFIG_DIR
 from worldmodels.evaluation import CacheDirError, check_cache_dir, feature_cache_path
+from worldmodels.paths import CONFIG_DIR
 
 
 def add_images(folder: Path, count: int) -> None:

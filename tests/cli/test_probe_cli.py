@@ -1,4 +1,4 @@
-"""`python -m worldmodels.probe`: probe a saved checkpoint, cache its features, and fail clearly on bad input."""
+"""`worldmodels probe`: probe a saved checkpoint, cache its features, and fail clearly on bad input."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 import worldmodels.cli.probe as probe_cli
 from worldmodels.cli.probe import evaluate_checkpoint, resolve_group
-from worldmodels.cli.train import CONFIG_DIR, run_training
+from worldmodels.cli.train import run_training
 from worldmodels.evaluation import EncoderMismatchError
+from worldmodels.paths import CONFIG_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,7 +119,7 @@ def test_chosen_groups_replace_and_plus_keys_merge() -> None:
 
 def test_module_entry_point(trained_run: Path, tmp_path: Path) -> None:
     env = {**os.environ, "WANDB_MODE": "disabled", "WORLDMODELS_ROOT": str(tmp_path)}
-    command = [sys.executable, "-m", "worldmodels.probe", f"ckpt={trained_run}", "probe=knn", f"cache_dir={tmp_path / 'cache'}"]
+    command = [sys.executable, "-m", "worldmodels", "probe", f"ckpt={trained_run}", "probe=knn", f"cache_dir={tmp_path / 'cache'}"]
     out = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     (results,) = (tmp_path / "outputs" / "probe_eval").rglob("results.json")

@@ -1,4 +1,4 @@
-"""`python -m worldmodels.summarize` on fake job dirs: mean ± std over seeds per setting, CSV, plot, failed jobs."""
+"""`worldmodels summarize` on fake job dirs: mean ± std over seeds per setting, CSV, plot, failed jobs."""
 
 from __future__ import annotations
 

@@ -11,9 +11,10 @@ from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from worldmodels.cli.train import CONFIG_DIR, run_training
+from worldmodels.cli.train import run_training
 from worldmodels.evaluation import extract_features
 from worldmodels.evaluation.frozen_probe import pool_tokens
+from worldmodels.paths import CONFIG_DIR
 
 
 @pytest.mark.parametrize("probe", ["knn", "attentive", "grid"])
@@ -41,7 +42,7 @@ def test_extra_probes_share_features_and_random_init_results_are_cached(make_cfg
     (entry,) = cache.iterdir()
 
     calls = []
-    monkeypatch.setattr("worldmodels.cli.train.frozen_probe_reports", lambda _enc, _data, probes, *rest: calls.append(probes) or {n: {"accuracy": 0.5} for n in probes})
+    monkeypatch.setattr("worldmodels.pipelines.pretrain.frozen_probe_reports", lambda _enc, _data, probes, *rest: calls.append(probes) or {n: {"accuracy": 0.5} for n in probes})
     cfg = make_cfg(*overrides, "evaluate.frozen_probe=false")
     second = run_training(cfg, tmp_path / "second", [])
     assert not calls  # the second run's baseline came from the cache

@@ -8,9 +8,9 @@ import torch
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 
-from worldmodels.cli.train import CONFIG_DIR
 from worldmodels.encoders import ConvNet, ResNet18, VideoViT, ViT
 from worldmodels.encoders.positions import sincos_2d, sincos_3d
+from worldmodels.paths import CONFIG_DIR
 
 
 def test_convnet_tokens_and_pool() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from omegaconf import DictConfig
 
-from worldmodels.cli.train import CONFIG_DIR, run_training
+from worldmodels.cli.train import run_training
+from worldmodels.paths import CONFIG_DIR
 
 PRETRAINED = ("vjepa2_",)  # Hub weights: tests/encoders/test_vjepa2.py loads a tiny saved model through the same wrapper instead
 ENCODERS = sorted(path.stem for path in (Path(CONFIG_DIR) / "encoder").glob("*.yaml") if not path.stem.startswith(PRETRAINED))

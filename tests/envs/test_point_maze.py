@@ -19,7 +19,7 @@ from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from worldmodels.cli.train import CONFIG_DIR
+from worldmodels.paths import CONFIG_DIR
 
 ComposeCfg = Callable[..., DictConfig]  # the compose_cfg fixture (conftest.py)
 

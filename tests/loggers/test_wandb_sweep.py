@@ -11,9 +11,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import open_dict
 
-from worldmodels.cli.train import CONFIG_DIR
 from worldmodels.loggers import wandb_logger
 from worldmodels.loggers.wandb import sweep_group_and_tags
+from worldmodels.paths import CONFIG_DIR
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from hydra import compose, initialize_config_dir
 
-from worldmodels.cli.train import CONFIG_DIR, build_pretrainer
+from worldmodels.paths import CONFIG_DIR
+from worldmodels.pipelines.pretrain import build_pretrainer
 
 WORLD, LOCAL_BATCH, LR = 2, 8, 0.5
 SMALL = ["encoder.widths=[8,16]", "projector.hidden_dim=32", "projector.out_dim=16", "seed=3"]

@@ -108,7 +108,7 @@ def test_the_random_floor_is_paired_and_reproducible() -> None:
 def test_the_default_planner_on_the_recipes_model_is_batch_invariant(tmp_path: Path, compose_cfg) -> None:
     """The real thing at a small budget: the Two Rooms recipe's (randomly initialised) world model, the default planner
     (search + transition memory + iCEM): 8 dev episodes planned one at a time and all together, step for step the same."""
-    from worldmodels.cli.world_model import build_controller, build_world_model
+    from worldmodels.pipelines.world_model import build_controller, build_world_model
 
     small = ["solver.samples=16", "solver.elites=4", "solver.iterations=2", "planner.search.max_nodes=150", "planner.search.max_depth=6"]
     cfg = compose_cfg("train", tmp_path, "experiment=two_rooms", *small)

@@ -11,7 +11,8 @@ import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import open_dict
 
-from worldmodels.cli.train import CONFIG_DIR, run_training
+from worldmodels.cli.train import run_training
+from worldmodels.paths import CONFIG_DIR
 from worldmodels.predictors import BlockCausalTransformerPredictor, GRUPredictor, ResidualMLPPredictor
 
 

@@ -10,7 +10,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf
 
-from worldmodels.cli.train import CONFIG_DIR
+from worldmodels.paths import CONFIG_DIR
 from worldmodels.runs.config_types import ConfigTypeError, check_target_types, numeric_only
 
 EXPERIMENTS = sorted(p.stem for p in (Path(CONFIG_DIR) / "experiment").glob("*.yaml"))

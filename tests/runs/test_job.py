@@ -15,7 +15,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, open_dict
 
-from worldmodels.cli.train import CONFIG_DIR
+from worldmodels.paths import CONFIG_DIR
 from worldmodels.runs.distributed import RANK_VARIABLES, ddp_job_scope, job_command
 from worldmodels.runs.job import headline_metric, run_hydra_job
 from worldmodels.runs.resume import requeued_checkpoint

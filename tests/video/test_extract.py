@@ -1,4 +1,4 @@
-"""`python -m worldmodels.extract`: one features file per video, then `python -m worldmodels.probe features_dir=`."""
+"""`worldmodels extract`: one features file per video, then `worldmodels probe features_dir=`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from omegaconf import DictConfig, open_dict
 
 from worldmodels.cli.extract import extract
 from worldmodels.cli.probe_features import evaluate_saved_features
-from worldmodels.cli.train import CONFIG_DIR
 from worldmodels.evaluation.video_features import encode_video
+from worldmodels.paths import CONFIG_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENCODER = ["encoder=vit_tiny_video", "encoder.image_size=16", "encoder.num_frames=4", "encoder.in_channels=3", "encoder.depth=1",

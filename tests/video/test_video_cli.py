@@ -13,9 +13,10 @@ from omegaconf import DictConfig, open_dict
 
 from worldmodels.cli.extract import extract
 from worldmodels.cli.surprise import benchmark_config, evaluate_surprise
-from worldmodels.cli.train import CONFIG_DIR, run_training
+from worldmodels.cli.train import run_training
 from worldmodels.cli.write_clips import write_clips
 from worldmodels.data import write_video
+from worldmodels.paths import CONFIG_DIR
 
 TINY = ["encoder.depth=1", "predictor.depth=1", "evaluate.frozen_probe=false", "evaluate.random_init_baseline=false", "logger=none"]
 

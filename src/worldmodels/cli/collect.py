@@ -1,4 +1,4 @@
-"""`python -m worldmodels.collect env=two_rooms`: random-policy trajectories to sharded files with metadata."""
+"""`worldmodels collect env=two_rooms`: random-policy trajectories to sharded files with metadata."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.data.trajectory_files import write_shards
+from worldmodels.paths import CONFIG_DIR, REPO_ROOT
 from worldmodels.runs import write_run_record
 
 

@@ -1,4 +1,4 @@
-"""`python -m worldmodels.extract input=VIDEO_OR_FOLDER encoder=... ckpt=...`: one frozen-features file per video."""
+"""`worldmodels extract input=VIDEO_OR_FOLDER encoder=... ckpt=...`: one frozen-features file per video."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from torch import nn
 from tqdm import tqdm
 
 from worldmodels.cli.probe import pick_device, resolve_group
-from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.data.video_files import VideoEntry, is_video, list_videos, open_videos, read_label_csv
 from worldmodels.evaluation import load_encoder
 from worldmodels.evaluation.video_features import encode_video, normalizer, sample_video
+from worldmodels.paths import CONFIG_DIR, REPO_ROOT
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
 from worldmodels.runs.atomic import atomic_write, atomic_write_json
 

@@ -1,4 +1,4 @@
-"""`python -m worldmodels.plan ckpt=PATH planner=flat solver=cem protocol.split=dev`: the planning protocol on a saved world model."""
+"""`worldmodels plan ckpt=PATH planner=flat solver=cem protocol.split=dev`: the planning protocol on a saved world model."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
-from worldmodels.cli.world_model import build_world_model, evaluate_and_record
+from worldmodels.paths import CONFIG_DIR, REPO_ROOT
+from worldmodels.pipelines.world_model import build_world_model, evaluate_and_record
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
 from worldmodels.runs.atomic import atomic_write_json
 

@@ -1,5 +1,5 @@
-"""`python -m worldmodels.probe ckpt=PATH probe=attentive`: probe a saved checkpoint's frozen encoder, with cached features;
-`features_dir=DIR`: probe features saved by `python -m worldmodels.extract`."""
+"""`worldmodels probe ckpt=PATH probe=attentive`: probe a saved checkpoint's frozen encoder, with cached features;
+`features_dir=DIR`: probe features saved by `worldmodels extract`."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-# Importing the train CLI also registers the ``uid`` resolver that the shared hydra config's run dirs use.
 from worldmodels.cli.probe_features import evaluate_saved_features
-from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.evaluation import (
     LOADER_KEYS,
     cached_features,
@@ -29,6 +27,7 @@ from worldmodels.evaluation import (
     load_encoder,
     wants_tokens,
 )
+from worldmodels.paths import CONFIG_DIR, REPO_ROOT
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
 from worldmodels.runs.atomic import atomic_write_json
 
@@ -58,7 +57,7 @@ def evaluate_checkpoint(cfg: DictConfig, output_dir: Path, overrides: list[str])
     start = time.perf_counter()
     resolved = resolve_checkpoint(cfg.ckpt, key="ckpt")
     if resolved is None:
-        raise ValueError("ckpt= is empty: give a .ckpt file or a run dir (or features_dir= for features saved by worldmodels.extract)")
+        raise ValueError("ckpt= is empty: give a .ckpt file or a run dir (or features_dir= for features saved by `worldmodels extract`)")
     path = Path(resolved)
     cache_dir = check_cache_dir(Path(cfg.cache_dir).expanduser() if cfg.cache_dir else path.parent / "features", key="cache_dir")
     checkpoint = torch.load(path, weights_only=True, map_location="cpu")

@@ -1,4 +1,4 @@
-"""`python -m worldmodels.probe features_dir=DIR`: fit a probe on feature files written by `python -m worldmodels.extract`."""
+"""`worldmodels probe features_dir=DIR`: fit a probe on feature files written by `worldmodels extract`."""
 
 from __future__ import annotations
 

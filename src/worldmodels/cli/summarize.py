@@ -1,4 +1,4 @@
-"""`python -m worldmodels.summarize SWEEP_DIR`: a table (markdown + CSV) and a plot of a sweep's final metric.
+"""`worldmodels summarize SWEEP_DIR`: a table (markdown + CSV) and a plot of a sweep's final metric.
 
 Every job dir under SWEEP_DIR with a results.json (or a failed.json) counts; a job's setting is its overrides
 (overrides.txt) that vary across the sweep, seed aside; the metric (frozen-probe accuracy or planning success, or
@@ -83,7 +83,7 @@ def summarize(sweep_dir: Path, metric: str | list[str] | None = None, out_dir: P
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line, write the summary files and print the markdown table."""
-    parser = argparse.ArgumentParser(prog="python -m worldmodels.summarize", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="worldmodels summarize", description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir", type=Path, help="a multirun dir (or a folder of several), e.g. outputs/<name>/multiruns/<date>_<time>_<id>")
     parser.add_argument("--metric", action="append", default=None,
                         help="dotted path in results.json, or label=path; repeat for more columns "

@@ -1,4 +1,4 @@
-"""`python -m worldmodels.surprise ckpt=PATH`: violation-of-expectation evaluation of a video JEPA on impossible-event pairs."""
+"""`worldmodels surprise ckpt=PATH`: violation-of-expectation evaluation of a video JEPA on impossible-event pairs."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from torch.utils.data import DataLoader
 
 from worldmodels.cli.probe import pick_device
-from worldmodels.cli.train import CONFIG_DIR, REPO_ROOT
 from worldmodels.evaluation.surprise import surprise_curves
 from worldmodels.evaluation.surprise_checkpoint import default_context_frames, load_surprise_model
 from worldmodels.evaluation.surprise_metrics import surprise_report
 from worldmodels.evaluation.surprise_plot import plot_surprise
+from worldmodels.paths import CONFIG_DIR, REPO_ROOT
 from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
 from worldmodels.runs.atomic import atomic_write, atomic_write_json
 

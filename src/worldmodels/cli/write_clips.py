@@ -1,4 +1,4 @@
-"""`python -m worldmodels.write_clips data=moving_fmnist count=4`: write a few clips of a video datamodule as mp4 files."""
+"""`worldmodels write-clips data=moving_fmnist count=4`: write a few clips of a video datamodule as mp4 files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from worldmodels.cli.train import CONFIG_DIR
 from worldmodels.data.video_writer import write_video
+from worldmodels.paths import CONFIG_DIR
 
 
 def write_clips(cfg: DictConfig, output_dir: Path) -> list[Path]:

@@ -42,7 +42,7 @@ class TrajectoryDataModule(pl.LightningDataModule):
     """Train/validation windows from a world's random-policy trajectories.
 
     ``source="generate"`` collects ``num_trajectories`` fresh trajectories with ``seed`` at setup (no files);
-    ``source="files"`` reads shards written by ``python -m worldmodels.collect`` from ``path`` and checks that
+    ``source="files"`` reads shards written by ``worldmodels collect`` from ``path`` and checks that
     they belong to this world. The last ``val_fraction`` of trajectories is held out for validation. With
     ``fresh_every_epoch`` (``source="generate"`` only) every training epoch after the first collects new training
     trajectories, seeded by ``seed`` and the epoch (a resumed run sees the same data), as EB-JEPA draws fresh samples
@@ -56,7 +56,7 @@ class TrajectoryDataModule(pl.LightningDataModule):
         if source not in ("generate", "files"):
             raise ValueError(f"data.source={source!r}; allowed: 'generate' (collect at setup) or 'files' (read data.path)")
         if source == "files" and not path:
-            raise ValueError("data.source=files needs data.path: a folder written by `python -m worldmodels.collect`")
+            raise ValueError("data.source=files needs data.path: a folder written by `worldmodels collect`")
         if fresh_every_epoch and source != "generate":
             raise ValueError("data.fresh_every_epoch=true collects new trajectories each epoch; it needs data.source=generate "
                              f"(data.source is {source!r}: add data.fresh_every_epoch=false to train on those files)")

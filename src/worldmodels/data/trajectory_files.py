@@ -64,7 +64,7 @@ def read_metadata(data_dir: str | Path, expected_env: str | None = None) -> dict
     path = Path(data_dir) / "metadata.json"
     if not path.is_file():
         raise DatasetNotFoundError(f"no trajectory dataset at {Path(data_dir).resolve()} (looked for {path.name}); "
-                                   f"write one with `python -m worldmodels.collect env=<env> collect.out_dir={data_dir}` or set data.source=generate")  # fmt: skip
+                                   f"write one with `worldmodels collect env=<env> collect.out_dir={data_dir}` or set data.source=generate")  # fmt: skip
     metadata = json.loads(path.read_text())
     if expected_env is not None and metadata.get("env") != expected_env:
         raise TrajectoryDataError(f"{data_dir} holds trajectories of env {metadata.get('env')!r}, but this run uses env {expected_env!r}; "
@@ -94,7 +94,7 @@ def check_fingerprint(path: Path, shard_tags: dict[str, str | None], metadata: d
     folder_of = f"env {metadata.get('env')!r}, " + (f"fingerprint {folder}" if folder else unmarked)
     raise TrajectoryDataError(f"shard {path} does not belong to its folder: the shard holds {shard_of}, but {path.parent / 'metadata.json'} "
                               f"describes {folder_of}. A shard of another collection was copied in: remove it, or collect the folder "
-                              "again with `python -m worldmodels.collect`")  # fmt: skip
+                              "again with `worldmodels collect`")  # fmt: skip
 
 
 def read_shard(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | None]]:

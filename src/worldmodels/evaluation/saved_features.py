@@ -1,4 +1,4 @@
-"""Per-video feature files written by `python -m worldmodels.extract`, read back as (features, labels) for probes."""
+"""Per-video feature files written by `worldmodels extract`, read back as (features, labels) for probes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def load_feature_folder(folder: Path, classes: list[str] | None = None) -> tuple
     """
     files = sorted(folder.glob("*.pt"))
     if not files:
-        raise DatasetNotFoundError(f"no feature files (*.pt) in {folder}: write them with `python -m worldmodels.extract input=... out_dir={folder}`")
+        raise DatasetNotFoundError(f"no feature files (*.pt) in {folder}: write them with `worldmodels extract input=... out_dir={folder}`")
     saved = [torch.load(path, weights_only=True) for path in files]
     names = [entry["label"] for entry in saved]
     unlabelled = [str(path) for path, name in zip(files, names, strict=True) if not name]

@@ -1,12 +1,12 @@
-"""The world-model pipeline of `python train.py task=world_model` (e.g. ``experiment=two_rooms``).
+"""The world-model pipeline (``task=world_model``, e.g. ``worldmodels train experiment=two_rooms``).
 
-Collect or read trajectories, train the action-conditioned dynamics, then run the planning protocol and
-write ``results.json``, ``trajectories.png`` and ``episode.gif`` in the run directory.
+Collect or read trajectories, train the action-conditioned dynamics, then run the planning protocol and write
+``trajectories.png`` and ``episode.gif`` in the run directory (``worldmodels plan`` runs the same protocol on a saved
+model).
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,22 +15,20 @@ import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from worldmodels.pipelines.skeleton import RunParts
 from worldmodels.planning import LatentMPC, evaluate_planning
 from worldmodels.planning.plots import episode_gif, plot_trajectories
 from worldmodels.planning.protocol import fingerprint
-from worldmodels.runs import plot_training_curves, print_config_tree, print_summary, write_run_record
-from worldmodels.runs.atomic import atomic_write_json
-from worldmodels.runs.runtime import compile_networks
-from worldmodels.runs.training import fit
 
 
 def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
     """Encoder, latent head, action-conditioned predictor, regularizer, optional high-level model and optional decoder
-    composed by ``cfg.model``."""
+    composed by ``cfg.model``; the head's input width is the encoder's (T, D) tokens of one uint8 ``world.obs_shape``
+    observation, flattened."""
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
     encoder = instantiate(cfg.encoder)
     with torch.no_grad():
-        tokens = encoder(torch.zeros(1, *world.obs_shape, dtype=torch.uint8))
+        tokens = encoder(torch.zeros(1, *world.obs_shape, dtype=torch.uint8))  # (1, T, D)
     head = instantiate(cfg.head, in_dim=tokens.shape[1] * tokens.shape[2])
     predictor = instantiate(cfg.predictor, latent_dim=head.out_dim, action_dim=world.action_dim)
     regularizer = instantiate(cfg.regularizer, latent_dim=head.out_dim, action_dim=world.action_dim)
@@ -69,40 +67,17 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, 
     return results | guardrail_report
 
 
-def run_world_model(cfg: DictConfig, run_dir: Path, overrides: list[str], git_root: Path) -> dict[str, Any]:
-    """Train and evaluate one world model in ``run_dir``; returns what results.json holds."""
-    start = time.perf_counter()
-    print_config_tree(cfg)
-    git = write_run_record(run_dir, cfg, overrides, git_root)
+def planning_results(cfg: DictConfig, model: pl.LightningModule, world: Any, trainer: pl.Trainer, run_dir: Path) -> dict[str, Any]:
+    """The results.json entries of a trained world model: "env" (its name) and "planning" (``evaluate_and_record``'s
+    results on the weights in memory, the last step's; {} when ``cfg.evaluate.planning`` is off)."""
+    last = getattr(trainer.checkpoint_callback, "last_model_path", None)
+    planning = evaluate_and_record(cfg, model, world, run_dir, last) if cfg.evaluate.planning else {}
+    return {"env": world.name, "planning": planning}
+
+
+def world_model_parts(cfg: DictConfig) -> RunParts:
+    """The world ``cfg.env``, its trajectory datamodule (``cfg.data``), the world model and its planning evaluation."""
     world = instantiate(cfg.env)
     datamodule = instantiate(cfg.data, world=world)
     model = build_world_model(cfg, world)
-    if cfg.get("compile"):
-        compile_networks(model)
-    callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
-    loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
-    trainer: pl.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, default_root_dir=str(run_dir))
-    fit(cfg, trainer, model, datamodule, run_dir, overrides, loggers)
-    train_seconds = time.perf_counter() - start
-    last = getattr(trainer.checkpoint_callback, "last_model_path", None)  # the weights in memory: the last step's
-    planning = evaluate_and_record(cfg, model, world, run_dir, last) if cfg.evaluate.planning and trainer.is_global_zero else {}
-    results = {
-        "experiment": cfg.name,
-        "run_dir": str(run_dir),
-        "seed": cfg.seed,
-        "git_sha": git["sha"],
-        "git_dirty": git["dirty"],
-        "env": world.name,
-        "epochs": trainer.current_epoch,
-        "steps": trainer.global_step,
-        "train_time_s": round(train_seconds, 1),
-        "wall_time_s": round(time.perf_counter() - start, 1),
-        "planning": planning,
-        "final_metrics": {k: float(v) for k, v in trainer.callback_metrics.items() if v.numel() == 1},
-        "checkpoints": {"last": getattr(trainer.checkpoint_callback, "last_model_path", None)},
-    }
-    if trainer.is_global_zero:
-        atomic_write_json(run_dir / "results.json", results)
-        plot_training_curves(run_dir / "logs" / "metrics.csv", run_dir / "curves.png")
-        print_summary(results)
-    return results
+    return RunParts(datamodule, model, evaluate=lambda trainer, run_dir: planning_results(cfg, model, world, trainer, run_dir))
