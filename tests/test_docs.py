@@ -173,3 +173,8 @@ def test_links_out_of_docs_are_rewritten_for_the_site(tmp_path: Path) -> None:
     )
     assert lines[1] == "`conf/train.yaml` the config (`conf/train.yaml`) [gone](../../conf/nothing.yaml) [page](../faults.md)"
     assert lines[2:] == ["`[x](../../conf/train.yaml)`", "```", "[y](../../conf/train.yaml)", "```"]
+
+
+@pytest.mark.parametrize("page", sorted((REPO_ROOT / "experiments").glob("*/README.md")), ids=lambda p: p.parent.name)
+def test_each_experiment_page_is_at_most_150_lines(page: Path) -> None:
+    assert len(page.read_text().splitlines()) <= 150  # the current recipe, its results and command; history is in git
