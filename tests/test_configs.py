@@ -8,10 +8,12 @@ import hydra
 import pytest
 import pytorch_lightning as pl
 import torch
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
+from worldmodels.interfaces import Dynamics
 from worldmodels.paths import CONFIG_DIR
 
 CONF = Path(CONFIG_DIR)
@@ -19,9 +21,15 @@ GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir())
 OPTIONS = [(group, path.stem) for group in GROUPS for path in sorted((CONF / group).glob("*.yaml"))]
 
 
-WORLD_MODEL_GROUPS = {"env", "solver", "planner", "high_level", "guardrail", "decoder"}  # groups that only the world-model task composes
-WORLD_MODEL_OPTIONS = {("data", "two_rooms"), ("predictor", "gru"), ("predictor", "residual_mlp"), ("predictor", "transformer_ac"),
-                       ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # fmt: skip
+def world_model_groups() -> set[str]:
+    """The groups only the world-model task composes: the ones conf/task/world_model.yaml's defaults list adds."""
+    defaults = yaml.safe_load((CONF / "task" / "world_model.yaml").read_text())["defaults"]
+    entries = [next(iter(entry)) for entry in defaults if isinstance(entry, dict)]
+    return {entry.lstrip("/") for entry in entries if not entry.startswith("override ")}
+
+
+WORLD_MODEL_GROUPS = world_model_groups()  # env, dynamics, solver, planner, high_level, guardrail, decoder
+WORLD_MODEL_OPTIONS = {("data", "two_rooms"), ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # world-model options of shared groups
 
 
 def compose_with(*overrides: str) -> DictConfig:
@@ -62,7 +70,7 @@ def test_rooms_envs_instantiate(option: str) -> None:
 
 
 def test_groups_of_the_project_shape_exist() -> None:
-    expected = {"data", "encoder", "predictor", "masker", "regularizer", "probe", "trainer", "logger", "callbacks",
+    expected = {"data", "encoder", "predictor", "dynamics", "masker", "regularizer", "probe", "trainer", "logger", "callbacks",
                 "paths", "hydra", "experiment", "debug", "env", "solver", "planner"}  # fmt: skip
     assert expected <= set(GROUPS)
 
@@ -84,14 +92,24 @@ def test_every_encoder_instantiates_and_embeds(option: str) -> None:
         assert encoder.pool(tokens).shape == (2, encoder.embed_dim)
 
 
+def test_world_model_groups_come_from_the_world_model_task() -> None:
+    assert {"env", "dynamics", "solver", "planner"} <= WORLD_MODEL_GROUPS and "predictor" not in WORLD_MODEL_GROUPS
+    assert "predictor" not in compose_with("task=world_model") and "dynamics" not in compose_with()
+
+
+@pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "dynamics"])
+def test_every_dynamics_keeps_shape(option: str) -> None:
+    dynamics = instantiate(compose_with(f"dynamics={option}").dynamics, latent_dim=16, action_dim=2)
+    assert isinstance(dynamics, Dynamics)
+    z, actions = torch.randn(3, 16), torch.randn(3, 5, 2)
+    assert dynamics(z, actions).shape == (3, 5, 16)  # z_0 (B, D) + actions (B, H, A) -> z_1..z_H (B, H, D)
+    assert dynamics.teacher_forced(torch.randn(3, 5, 16), actions).shape == (3, 5, 16)
+    assert dynamics.step(z, actions[:, 0]).shape == (3, 16)
+
+
 @pytest.mark.parametrize("option", [o for g, o in OPTIONS if g == "predictor"])
 def test_every_predictor_keeps_shape(option: str) -> None:
-    cfg = compose_with(f"predictor={option}")
-    if ("predictor", option) in WORLD_MODEL_OPTIONS:  # action-conditioned: z_0 (B, D) + actions (B, H, A) -> (B, H, D)
-        predictor = instantiate(cfg.predictor, latent_dim=16, action_dim=2)
-        assert predictor(torch.randn(3, 16), torch.randn(3, 5, 2)).shape == (3, 5, 16)
-        return
-    predictor = instantiate(cfg.predictor, dim=16)
+    predictor = instantiate(compose_with(f"predictor={option}").predictor, dim=16)
     if getattr(predictor, "predicts_tokens", False):  # token predictors: context (B, K, D) + indices -> (B, M, D)
         out = predictor(torch.randn(3, 4, 16), torch.arange(4).expand(3, -1), torch.arange(4, 9).expand(3, -1))
         assert out.shape == (3, 5, 16)

@@ -11,8 +11,7 @@ import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import open_dict
 
-from worldmodels.cli.probe import evaluate_checkpoint
-from worldmodels.evaluation import CacheDirError, check_cache_dir, feature_cache_path
+from worldmodels.evaluation import CacheDirError, check_cache_dir, evaluate_checkpoint, feature_cache_path
 from worldmodels.paths import CONFIG_DIR
 
 

@@ -13,11 +13,11 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-import worldmodels.cli.probe as probe_cli
-from worldmodels.cli.probe import evaluate_checkpoint, resolve_group
+import worldmodels.evaluation.checkpoint_probe as checkpoint_probe
 from worldmodels.cli.train import run_training
-from worldmodels.evaluation import EncoderMismatchError
+from worldmodels.evaluation import EncoderMismatchError, evaluate_checkpoint
 from worldmodels.paths import CONFIG_DIR
+from worldmodels.runs import resolve_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,7 +68,7 @@ def test_probe_writes_results_and_a_second_probe_reads_the_cached_features(
     def no_encoding(*args: object, **kwargs: object) -> None:
         raise AssertionError("the encoder ran although the features are cached")
 
-    monkeypatch.setattr(probe_cli, "extract_features", no_encoding)
+    monkeypatch.setattr(checkpoint_probe, "extract_features", no_encoding)
     second = evaluate(first["checkpoint"], tmp_path / "second", "probe=knn", f"cache_dir={tmp_path / 'cache'}")
     assert [second["feature_cache"][s]["hit"] for s in ("train", "test")] == [True, True]
     assert {s: Path(second["feature_cache"][s]["path"]).stat().st_mtime_ns for s in cached} == mtimes

@@ -10,8 +10,8 @@ import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, open_dict
 
-from worldmodels.cli.extract import extract
-from worldmodels.cli.probe_features import evaluate_saved_features
+from worldmodels.evaluation import evaluate_saved_features
+from worldmodels.evaluation.video_extraction import extract
 from worldmodels.evaluation.video_features import encode_video
 from worldmodels.paths import CONFIG_DIR
 

@@ -20,11 +20,12 @@ from worldmodels.envs.hazard import HazardRoomsBatch, in_box
 from worldmodels.envs.policies import HeadingRandomWalk
 from worldmodels.envs.rooms import TWO_ROOMS, WALL, RoomsGeometry
 from worldmodels.envs.rooms_batch import RoomsBatch
+from worldmodels.interfaces import EpisodeBatch
 
 GEOMETRIES = {"two_rooms": TWO_ROOMS, "wall": WALL}
 
 
-def random_walks(rooms: Any, policy: HeadingRandomWalk, num_trajectories: int, length: int, generator: torch.Generator) -> dict[str, np.ndarray]:
+def random_walks(rooms: RoomsBatch | GridRoomsBatch, policy: HeadingRandomWalk, num_trajectories: int, length: int, generator: torch.Generator) -> dict[str, np.ndarray]:
     """Reset ``rooms`` (a ``RoomsBatch`` or ``GridRoomsBatch``) to uniform free starts and walk ``policy`` for ``length``
     steps: obs (N, L + 1, 2, S, S) uint8, actions (N, L, 2), states (N, L + 1, 2)."""
     rooms.reset(num_trajectories, generator, different_rooms=False)
@@ -160,7 +161,7 @@ class GymPixelsWorld:
     def obs_shape(self) -> tuple[int, int, int]:
         return (3, self.image_size, self.image_size)
 
-    def episodes(self) -> Any:
+    def episodes(self) -> EpisodeBatch:
         raise NotImplementedError(f"planning evaluation needs a goal-reaching env (two_rooms, wall); {self.gym_id} has no goal protocol")
 
     def _pixels(self, env: gym.Env) -> torch.Tensor:

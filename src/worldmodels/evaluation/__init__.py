@@ -1,6 +1,8 @@
-"""Evaluation of frozen backbones: feature extraction (cached on disk for checkpoints) and probes."""
+"""Evaluation of frozen backbones: feature extraction (cached on disk for checkpoints), probes of a checkpoint or of
+extracted features, video feature extraction and surprise at impossible events."""
 
 from worldmodels.evaluation.checkpoint_encoder import EncoderMismatchError, describe_encoder, load_encoder
+from worldmodels.evaluation.checkpoint_probe import evaluate_checkpoint
 from worldmodels.evaluation.feature_cache import (
     LOADER_KEYS,
     CacheDirError,
@@ -13,6 +15,7 @@ from worldmodels.evaluation.feature_cache import (
 )
 from worldmodels.evaluation.features import extract_features
 from worldmodels.evaluation.frozen_probe import fit_probe, frozen_probe_reports, wants_tokens
+from worldmodels.evaluation.saved_features_probe import evaluate_saved_features
 
 __all__ = [
     "LOADER_KEYS",
@@ -24,6 +27,8 @@ __all__ = [
     "config_digest",
     "data_files_key",
     "describe_encoder",
+    "evaluate_checkpoint",
+    "evaluate_saved_features",
     "extract_features",
     "feature_cache_path",
     "fit_probe",

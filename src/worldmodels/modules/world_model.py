@@ -1,4 +1,4 @@
-"""The action-conditioned world model: composes encoder, latent head, predictor and regularizer."""
+"""The action-conditioned world model: composes encoder, latent head, dynamics (its ``predictor``) and regularizer."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from worldmodels.interfaces import Dynamics
 from worldmodels.modules.log_steps import is_logging_step
 from worldmodels.modules.optim import adamw_with_warmup_cosine
 from worldmodels.regularizers import embedding_std
@@ -17,7 +18,7 @@ from worldmodels.regularizers import embedding_std
 class WorldModel(pl.LightningModule):
     """Latent dynamics trained in representation space from windows of frames and actions.
 
-    With latents z_t = head(encoder(o_t)) (B, T, D) and the predictor f:
+    With latents z_t = head(encoder(o_t)) (B, T, D) and the dynamics f (``predictor``, the ``dynamics`` config group):
 
         loss = teacher_weight · mean_t ‖f(z_{≤t}, a_{≤t}) − z_{t+1}‖² + rollout_weight · mean_{h≤H} ‖ẑ_h − z_h‖²
                + regularizer(z, a) + decoder_weight · decoder(z, o)
@@ -29,7 +30,7 @@ class WorldModel(pl.LightningModule):
     reconstructs the observations from the latents and does shape it. Planners use ``encode``, ``rollout`` and ``macro_step``.
     """
 
-    def __init__(self, encoder: nn.Module, head: nn.Module, predictor: nn.Module, regularizer: nn.Module, state_dim: int = 2,
+    def __init__(self, encoder: nn.Module, head: nn.Module, predictor: Dynamics, regularizer: nn.Module, state_dim: int = 2,
                  rollout_steps: int = 8, teacher_weight: float = 1.0, rollout_weight: float = 1.0, state_scale: float = 64.0,
                  lr: float = 1e-3, weight_decay: float = 0.0, warmup_steps: int = 50, final_lr_ratio: float = 0.0,
                  high_level: nn.Module | None = None, high_level_weight: float = 1.0, decoder: nn.Module | None = None,

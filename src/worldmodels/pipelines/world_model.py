@@ -15,14 +15,15 @@ import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from worldmodels.interfaces import World
 from worldmodels.pipelines.skeleton import RunParts
 from worldmodels.planning import LatentMPC, evaluate_planning
 from worldmodels.planning.plots import episode_gif, plot_trajectories
 from worldmodels.planning.protocol import fingerprint
 
 
-def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
-    """Encoder, latent head, action-conditioned predictor, regularizer, optional high-level model and optional decoder
+def build_world_model(cfg: DictConfig, world: World) -> pl.LightningModule:
+    """Encoder, latent head, action-conditioned dynamics (``cfg.dynamics``), regularizer, optional high-level model and optional decoder
     composed by ``cfg.model``; the head's input width is the encoder's (T, D) tokens of one uint8 ``world.obs_shape``
     observation, flattened."""
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
@@ -30,21 +31,21 @@ def build_world_model(cfg: DictConfig, world: Any) -> pl.LightningModule:
     with torch.no_grad():
         tokens = encoder(torch.zeros(1, *world.obs_shape, dtype=torch.uint8))  # (1, T, D)
     head = instantiate(cfg.head, in_dim=tokens.shape[1] * tokens.shape[2])
-    predictor = instantiate(cfg.predictor, latent_dim=head.out_dim, action_dim=world.action_dim)
+    dynamics = instantiate(cfg.dynamics, latent_dim=head.out_dim, action_dim=world.action_dim)  # the model's `predictor`
     regularizer = instantiate(cfg.regularizer, latent_dim=head.out_dim, action_dim=world.action_dim)
     high_level = instantiate(cfg.high_level, latent_dim=head.out_dim, action_dim=world.action_dim) if cfg.get("high_level") else None
     decoder = instantiate(cfg.decoder, latent_dim=head.out_dim, obs_shape=tuple(world.obs_shape)) if cfg.get("decoder") else None
     state_dim = 2 if hasattr(world, "geometry") else 0
-    return instantiate(cfg.model, _partial_=True)(encoder=encoder, head=head, predictor=predictor, regularizer=regularizer, high_level=high_level,
+    return instantiate(cfg.model, _partial_=True)(encoder=encoder, head=head, predictor=dynamics, regularizer=regularizer, high_level=high_level,
                                                   decoder=decoder, state_dim=state_dim, run_config=OmegaConf.to_container(cfg, resolve=True))  # fmt: skip
 
 
-def build_controller(cfg: DictConfig, model: pl.LightningModule, world: Any) -> LatentMPC:
+def build_controller(cfg: DictConfig, model: pl.LightningModule, world: World) -> LatentMPC:
     """The receding-horizon controller ``cfg.planner`` (with its ``cfg.solver``) around the trained model."""
     return instantiate(cfg.planner, world_model=model, action_dim=world.action_dim)
 
 
-def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, run_dir: Path, checkpoint: str | Path | None) -> dict[str, Any]:
+def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: World, run_dir: Path, checkpoint: str | Path | None) -> dict[str, Any]:
     """Run the planning protocol (with ``cfg.guardrail`` fitted first when set) on the weights of ``checkpoint`` (the
     file they were saved to, for the fingerprint); write trajectories.png and episode.gif; return the protocol's results
     with a fingerprint (``worldmodels.planning.protocol.fingerprint``)."""
@@ -67,7 +68,7 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: Any, 
     return results | guardrail_report
 
 
-def planning_results(cfg: DictConfig, model: pl.LightningModule, world: Any, trainer: pl.Trainer, run_dir: Path) -> dict[str, Any]:
+def planning_results(cfg: DictConfig, model: pl.LightningModule, world: World, trainer: pl.Trainer, run_dir: Path) -> dict[str, Any]:
     """The results.json entries of a trained world model: "env" (its name) and "planning" (``evaluate_and_record``'s
     results on the weights in memory, the last step's; {} when ``cfg.evaluate.planning`` is off)."""
     last = getattr(trainer.checkpoint_callback, "last_model_path", None)

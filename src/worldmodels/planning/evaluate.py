@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from worldmodels.planning.controller import LatentMPC
+from worldmodels.interfaces import Planner, World
 from worldmodels.planning.protocol import SeededEpisodes, episode_seeds, random_floor, sha256_of_json
 from worldmodels.runs.atomic import atomic_path, atomic_write_text
 
@@ -76,7 +76,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def evaluate_planning(controller: LatentMPC, world: Any, split: str = "test", episodes: int = 100, max_steps: int = 200,
+def evaluate_planning(controller: Planner, world: World, split: str = "test", episodes: int = 100, max_steps: int = 200,
                       success_radius: float = 4.5, episodes_per_batch: int = 25, different_rooms: bool = True, floor: bool = True,
                       plot_episodes: int = 8, out_dir: Path | None = None, record_predictions: bool = True,
                       progress: bool = True) -> tuple[dict[str, Any], EpisodeRecord]:  # fmt: skip

@@ -19,6 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from worldmodels.interfaces import LatentWorldModel, World
+
 
 class GuardrailHead(nn.Module):
     """Latents (..., D) -> violation logits (...,): linear when ``hidden_dim`` is 0, else one hidden GELU layer."""
@@ -105,7 +107,7 @@ class GuardrailRecipe:
         self.labels, self.hidden_dim, self.steps = labels, hidden_dim, steps
         self.options = {"weight": weight, "hard": hard, "threshold": threshold}
 
-    def build(self, world_model: Any, world: Any, seed: int = 0) -> Guardrail:
+    def build(self, world_model: LatentWorldModel, world: World, seed: int = 0) -> Guardrail:
         """Label observations of ``world`` and fit the guardrail on their latents."""
         if not hasattr(world, "labelled_observations"):
             raise ValueError(f"env {world.name!r} has no forbidden zone to label; use an env with a hazard (e.g. env=two_rooms_hazard)")

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from worldmodels.interfaces import EpisodeBatch
+from worldmodels.interfaces import EpisodeBatch, World
 
 SPLIT_SIZE = 1_000_000
 SPLITS = {"dev": 0, "test": SPLIT_SIZE}
@@ -50,7 +50,7 @@ class SeededEpisodes:
     ``distance_to_goal()`` (B,), and ``entered`` (B,) for worlds with a hazard (None otherwise).
     """
 
-    def __init__(self, world: Any, seeds: Sequence[int], different_rooms: bool = True) -> None:
+    def __init__(self, world: World, seeds: Sequence[int], different_rooms: bool = True) -> None:
         self.seeds = [int(seed) for seed in seeds]
         self.parts: list[EpisodeBatch] = []
         for seed in self.seeds:
@@ -110,7 +110,7 @@ class SeededEpisodes:
                 for i, (seed, pos, goal) in enumerate(zip(self.seeds, self.pos, self.goal, strict=True))]  # fmt: skip
 
 
-def random_floor(world: Any, seeds: Sequence[int], action_low: torch.Tensor, action_high: torch.Tensor, max_steps: int, success_radius: float,
+def random_floor(world: World, seeds: Sequence[int], action_low: torch.Tensor, action_high: torch.Tensor, max_steps: int, success_radius: float,
                  different_rooms: bool = True) -> torch.Tensor:  # fmt: skip
     """The paired floor: the same episodes driven by actions uniform in the box [action_low, action_high] ((A,) each),
     each episode's actions from its own seed. Returns which episodes succeed (B,) bool."""

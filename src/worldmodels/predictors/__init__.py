@@ -1,20 +1,14 @@
-"""Predictors in representation space (token, embedding and action-conditioned), and projector heads."""
+"""Predictors of JEPA pretraining in representation space (identity, MLP on embeddings, ViT on tokens), and projector
+heads. The action-conditioned predictors of world models are in ``worldmodels.dynamics``."""
 
-from worldmodels.predictors.gru import GRUPredictor, ResidualMLPPredictor
-from worldmodels.predictors.macro import MacroStepPredictor
 from worldmodels.predictors.mlp import IdentityPredictor, MLPPredictor
 from worldmodels.predictors.projector import FlattenProjector, MLPProjector
-from worldmodels.predictors.transformer import BlockCausalTransformerPredictor
 from worldmodels.predictors.vit import ViTPredictor
 
 __all__ = [
-    "BlockCausalTransformerPredictor",
     "FlattenProjector",
-    "GRUPredictor",
     "IdentityPredictor",
-    "MacroStepPredictor",
     "MLPPredictor",
     "MLPProjector",
-    "ResidualMLPPredictor",
     "ViTPredictor",
 ]

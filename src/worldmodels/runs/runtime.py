@@ -1,4 +1,4 @@
-"""Process-level speed settings of a run: torch's thread count and ``torch.compile`` of the networks."""
+"""Process-level settings of a run: its device, torch's thread count and ``torch.compile`` of the networks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from torch import nn
 
 NETWORKS = ("encoder", "projector", "head", "predictor", "decoder")
 """Submodule names compiled by ``compile_networks``: the networks a training step runs, not regularizers or probes."""
+
+
+def pick_device(device: str) -> torch.device:
+    """``auto`` -> cuda when available, else cpu; anything else as torch names it."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else torch.device(device)
 
 
 def set_threads(threads: int | None) -> None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import torch
 
+from worldmodels.interfaces import LatentWorldModel
 from worldmodels.planning.guardrail import Guardrail
 
 
@@ -96,7 +97,7 @@ class LatentGraphSearch:
         centre, half = (action_low + action_high) / 2, (action_high - action_low) / 2
         return centre + self.macro_scale * half * macro_directions(len(centre), self.directions)
 
-    def propose(self, world_model: Any, latents: torch.Tensor, goals: torch.Tensor, action_low: torch.Tensor, action_high: torch.Tensor,
+    def propose(self, world_model: LatentWorldModel, latents: torch.Tensor, goals: torch.Tensor, action_low: torch.Tensor, action_high: torch.Tensor,
                 filters: Sequence[TransitionFilter] = (), guardrails: Sequence[Guardrail] = ()) -> torch.Tensor:  # fmt: skip
         """Current and goal latents (B, D) -> the subgoal latents (B, D) a solver plans toward this re-plan: each path's
         node ``subgoal_ahead`` macro-steps ahead, or the goal once the path is that short. The paths stay in
@@ -106,7 +107,7 @@ class LatentGraphSearch:
         return torch.stack(ahead)
 
     @torch.no_grad()
-    def search(self, world_model: Any, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor, filters: Sequence[TransitionFilter] = (),
+    def search(self, world_model: LatentWorldModel, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor, filters: Sequence[TransitionFilter] = (),
                guardrails: Sequence[Guardrail] = ()) -> list[LatentPath]:  # fmt: skip
         """For every episode, the path (of node latents) from its start to the searched node nearest its goal.
 
@@ -151,7 +152,7 @@ class LatentGraphSearch:
                 begin = end
         return [tree.path(goal, macros, self.goal_tolerance) for tree, goal in zip(trees, goals, strict=True)]
 
-    def _transition(self, world_model: Any, parents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+    def _transition(self, world_model: LatentWorldModel, parents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         """Parents (N, D) and held macro-actions (N, k, A) -> the latents after each of the k steps (N, k, D); the
         high-level model predicts only the last, and the steps before it are taken on the straight line to it."""
         if self.transition == "rollout":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from worldmodels.predictors.mlp import gelu_mlp
+from worldmodels.dynamics.mlp import gelu_mlp
 
 
 class MacroStepPredictor(nn.Module):

@@ -1,4 +1,4 @@
-"""`worldmodels probe features_dir=DIR`: fit a probe on feature files written by `worldmodels extract`."""
+"""Probing the per-video feature files written by `worldmodels extract`: fit on the train folder, score on the test one."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from worldmodels.evaluation import fit_probe, wants_tokens
+from worldmodels.evaluation.frozen_probe import fit_probe, wants_tokens
 from worldmodels.evaluation.saved_features import load_feature_folder
 from worldmodels.runs import write_run_record
 from worldmodels.runs.atomic import atomic_write_json
 
 
 def evaluate_saved_features(cfg: DictConfig, output_dir: Path, overrides: list[str], repo: Path) -> dict[str, Any]:
-    """Fit ``cfg.probe`` on ``<features_dir>/train/*.pt``, score it on ``<features_dir>/test/*.pt``; write results.json.
+    """Fit ``cfg.probe`` on ``<features_dir>/train/*.pt``, score it on ``<features_dir>/test/*.pt``; write results.json
+    (and the run record, with ``repo``'s git state) in ``output_dir`` and return what it holds.
 
     Pooled files (D,) suit linear and kNN probes, token files (T, D) attentive ones; the probe's ``features`` must
     match what was extracted.
@@ -35,5 +36,4 @@ def evaluate_saved_features(cfg: DictConfig, output_dir: Path, overrides: list[s
                **report, "wall_time_s": round(time.perf_counter() - start, 1)}  # fmt: skip
     write_run_record(output_dir, cfg, overrides, repo)
     atomic_write_json(output_dir / "results.json", results)
-    print(f"probe accuracy {results['accuracy']:.4f} on {len(test_labels)} test videos -> {output_dir / 'results.json'}")
     return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from worldmodels.predictors import MacroStepPredictor
+from worldmodels.dynamics import MacroStepPredictor
 
 
 def test_loss_pairs_each_start_with_its_k_actions_and_the_latent_k_steps_later() -> None:
