@@ -54,7 +54,8 @@ docs-build: install  ## build the documentation site into site/, every warning a
 	$(DOCS_ENV) $(BIN)/mkdocs build --strict
 
 lint: install
-	$(BIN)/python -m ruff check src tests train.py
+	$(BIN)/python -m ruff check src tests docs experiments train.py
+	$(BIN)/python -m ruff format --check src tests docs experiments train.py
 
 clean:
 	rm -rf outputs multirun .pytest_cache site

@@ -19,8 +19,11 @@ SITE_DIR = "reference/api"
 def has_all(init: Path) -> bool:
     """Whether a package's ``__init__.py`` assigns ``__all__``."""
     tree = ast.parse(init.read_text())
-    return any(isinstance(node, (ast.Assign, ast.AnnAssign)) and any(getattr(t, "id", None) == "__all__" for t in getattr(node, "targets", [getattr(node, "target", None)]))
-               for node in tree.body)  # fmt: skip
+    return any(
+        isinstance(node, (ast.Assign, ast.AnnAssign))
+        and any(getattr(t, "id", None) == "__all__" for t in getattr(node, "targets", [getattr(node, "target", None)]))
+        for node in tree.body
+    )
 
 
 def packages(source: Path = SOURCE) -> list[str]:

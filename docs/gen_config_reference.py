@@ -294,8 +294,11 @@ def build_pages(conf_dir: Path = CONF_DIR, repo_root: Path = REPO_ROOT) -> dict[
         configs = groups[group]
         page = _page_name(group)
         lines = [f"# `{group}`", ""]
-        lines += [f"Config group `conf/{group}/`: {len(configs)} option{'s' * (len(configs) != 1)}. "
-                  f"Choose one on the command line with `{group}=<option>`; keys are overridden with their dotted path.", ""]  # fmt: skip
+        lines += [
+            f"Config group `conf/{group}/`: {len(configs)} option{'s' * (len(configs) != 1)}. "
+            f"Choose one on the command line with `{group}=<option>`; keys are overridden with their dotted path.",
+            "",
+        ]
         selections = chosen.get(group, [])
         defaults = [f"`{option}` in `{file}`" for file, option, override in selections if not override]
         overrides = [f"`{option}` in `{file}`" for file, option, override in selections if override]
@@ -313,19 +316,29 @@ def build_pages(conf_dir: Path = CONF_DIR, repo_root: Path = REPO_ROOT) -> dict[
             lines += _option_section(config, group, "##")
         pages[page] = "\n".join(lines)
 
-    lines = ["# Top-level configs", "",
-             "What each command composes: `python train.py` (or `worldmodels train`) reads `conf/train.yaml`, `worldmodels plan` "
-             "reads `conf/plan.yaml`, and so on. Their defaults lists pick one option per config group.", ""]  # fmt: skip
+    lines = [
+        "# Top-level configs",
+        "",
+        "What each command composes: `python train.py` (or `worldmodels train`) reads `conf/train.yaml`, `worldmodels plan` "
+        "reads `conf/plan.yaml`, and so on. Their defaults lists pick one option per config group.",
+        "",
+    ]
     for config in tops:
         lines += _option_section(config, None, "##")
     pages["top_level.md"] = "\n".join(lines)
 
-    lines = ["# Config reference", "",
-             "Generated from `conf/` at every build of this site (`docs/gen_config_reference.py`): every config group, "
-             "every option, every key with its value and the comment beside it in the YAML. A config group is a folder "
-             "of `conf/`; each option is a YAML in it, usually with a `_target_` naming the class Hydra builds.", "",
-             "[Top-level configs](top_level.md): " + ", ".join(f"`{c.path.name}`" for c in tops) + ".", "",
-             "| group | options | default (`conf/train.yaml`) |", "|---|---|---|"]  # fmt: skip
+    lines = [
+        "# Config reference",
+        "",
+        "Generated from `conf/` at every build of this site (`docs/gen_config_reference.py`): every config group, "
+        "every option, every key with its value and the comment beside it in the YAML. A config group is a folder "
+        "of `conf/`; each option is a YAML in it, usually with a `_target_` naming the class Hydra builds.",
+        "",
+        "[Top-level configs](top_level.md): " + ", ".join(f"`{c.path.name}`" for c in tops) + ".",
+        "",
+        "| group | options | default (`conf/train.yaml`) |",
+        "|---|---|---|",
+    ]
     train_defaults = {entry.group: entry.option for entry in (tops[0].defaults if tops else []) if entry.group}
     for group in order:
         options = ", ".join(f"`{c.name}`" for c in groups[group])

@@ -29,14 +29,20 @@ def world_model_groups() -> set[str]:
 
 
 WORLD_MODEL_GROUPS = world_model_groups()  # env, dynamics, solver, planner, high_level, guardrail, decoder
-WORLD_MODEL_OPTIONS = {("data", "two_rooms"), ("regularizer", "wm_vcreg"), ("regularizer", "wm_sigreg")}  # world-model options of shared groups
+WORLD_MODEL_OPTIONS = {
+    ("data", "two_rooms"),
+    ("regularizer", "wm_vcreg"),
+    ("regularizer", "wm_sigreg"),
+}  # world-model options of shared groups
 
 
 def compose_with(*overrides: str) -> DictConfig:
     """The train config with ``overrides``; options of the world-model task (env, planner, ...) compose within it."""
     needs_world_model = any(tuple(o.split("=", 1)) in WORLD_MODEL_OPTIONS or o.split("=", 1)[0] in WORLD_MODEL_GROUPS for o in overrides)
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return compose(config_name="train", overrides=(["task=world_model"] if needs_world_model else []) + list(overrides), return_hydra_config=True)
+        return compose(
+            config_name="train", overrides=(["task=world_model"] if needs_world_model else []) + list(overrides), return_hydra_config=True
+        )
 
 
 @pytest.mark.parametrize(("group", "option"), OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
@@ -70,8 +76,25 @@ def test_rooms_envs_instantiate(option: str) -> None:
 
 
 def test_groups_of_the_project_shape_exist() -> None:
-    expected = {"data", "encoder", "predictor", "dynamics", "masker", "regularizer", "probe", "trainer", "logger", "callbacks",
-                "paths", "hydra", "experiment", "debug", "env", "solver", "planner"}  # fmt: skip
+    expected = {
+        "data",
+        "encoder",
+        "predictor",
+        "dynamics",
+        "masker",
+        "regularizer",
+        "probe",
+        "trainer",
+        "logger",
+        "callbacks",
+        "paths",
+        "hydra",
+        "experiment",
+        "debug",
+        "env",
+        "solver",
+        "planner",
+    }
     assert expected <= set(GROUPS)
 
 
@@ -170,4 +193,6 @@ def test_every_debug_option_fits_every_experiments_data(experiment: str, debug: 
 @pytest.mark.parametrize("debug", DEBUG_OPTIONS)
 @pytest.mark.parametrize("task", [o for g, o in OPTIONS if g == "task"])
 def test_every_debug_option_has_a_slice_for_every_task(debug: str, task: str) -> None:
-    assert (CONF / "debug" / "task" / f"{debug}_{task}.yaml").is_file()  # train.yaml includes it as optional: a missing one would pass silently
+    assert (
+        CONF / "debug" / "task" / f"{debug}_{task}.yaml"
+    ).is_file()  # train.yaml includes it as optional: a missing one would pass silently

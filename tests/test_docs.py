@@ -63,11 +63,23 @@ def test_mkdocs_build_strict(tmp_path: Path) -> None:
         pytest.importorskip(module, reason='the docs extra is not installed: pip install -e ".[docs]"')
     site = tmp_path / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(REPO_ROOT / "mkdocs.yml"), "-d", str(site)],
-                            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(REPO_ROOT / "mkdocs.yml"), "-d", str(site)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
-    for page in ("index.html", "reference/config/index.html", "reference/config/planner/index.html",
-                 "reference/api/worldmodels.planning/index.html", "experiments/two_rooms/index.html", "results/index.html"):  # fmt: skip
+    for page in (
+        "index.html",
+        "reference/config/index.html",
+        "reference/config/planner/index.html",
+        "reference/api/worldmodels.planning/index.html",
+        "experiments/two_rooms/index.html",
+        "results/index.html",
+    ):
         assert (site / page).is_file(), f"{page} missing from the built site"
     api = (site / "reference/api/worldmodels.planning/index.html").read_text()
     assert 'id="worldmodels.planning.LatentMPC"' in api  # mkdocstrings rendered the docstrings
@@ -161,15 +173,21 @@ def test_links_out_of_docs_are_rewritten_for_the_site(tmp_path: Path) -> None:
     code, and to nothing at all is left for mkdocs --strict to report; links in code are untouched."""
     rewrite = load_script("hooks").rewrite_links
     site = {"results.md", "experiments/two_rooms/README.md", "experiments/two_rooms/ladder.png"}
-    markdown = "\n".join([  # docs/concepts/page.md, linking as GitHub resolves links
-        "[a](../../experiments/two_rooms/README.md#results) [b](../../experiments/two_rooms/) ![c](../../experiments/two_rooms/ladder.png)",
-        "[`conf/train.yaml`](../../conf/train.yaml) [the config](../../conf/train.yaml) [gone](../../conf/nothing.yaml) [page](../faults.md)",
-        "`[x](../../conf/train.yaml)`", "```", "[y](../../conf/train.yaml)", "```",
-    ])  # fmt: skip
+    markdown = "\n".join(
+        [  # docs/concepts/page.md, linking as GitHub resolves links
+            "[a](../../experiments/two_rooms/README.md#results) [b](../../experiments/two_rooms/) "
+            "![c](../../experiments/two_rooms/ladder.png)",
+            "[`conf/train.yaml`](../../conf/train.yaml) [the config](../../conf/train.yaml) "
+            "[gone](../../conf/nothing.yaml) [page](../faults.md)",
+            "`[x](../../conf/train.yaml)`",
+            "```",
+            "[y](../../conf/train.yaml)",
+            "```",
+        ]
+    )
     lines = rewrite(markdown, "concepts/page.md", REPO_ROOT, "docs", site).split("\n")
-    assert (
-        lines[0]
-        == "[a](../experiments/two_rooms/README.md#results) [b](../experiments/two_rooms/README.md) ![c](../experiments/two_rooms/ladder.png)"
+    assert lines[0] == (
+        "[a](../experiments/two_rooms/README.md#results) [b](../experiments/two_rooms/README.md) ![c](../experiments/two_rooms/ladder.png)"
     )
     assert lines[1] == "`conf/train.yaml` the config (`conf/train.yaml`) [gone](../../conf/nothing.yaml) [page](../faults.md)"
     assert lines[2:] == ["`[x](../../conf/train.yaml)`", "```", "[y](../../conf/train.yaml)", "```"]

@@ -32,7 +32,9 @@ def train_py(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_a_run_that_trains_no_step_exits_non_zero_and_logs_why(tmp_path: Path, fake_fmnist: Path) -> None:
-    out = train_py("debug=fdr", f"data.root={fake_fmnist}", "data.batch_size=1024", f"hydra.run.dir={tmp_path / 'run'}", *QUIET, cwd=tmp_path)
+    out = train_py(
+        "debug=fdr", f"data.root={fake_fmnist}", "data.batch_size=1024", f"hydra.run.dir={tmp_path / 'run'}", *QUIET, cwd=tmp_path
+    )
     assert out.returncode == EXIT_FAILED
     assert "0 optimizer steps" in out.stderr + out.stdout
     assert not (tmp_path / "run" / "results.json").exists()
@@ -66,7 +68,9 @@ def test_a_bare_resume_trains_the_resumed_runs_config(tmp_path: Path, fake_fmnis
 def test_sigterm_during_training_saves_a_checkpoint_and_exits_with_the_preempted_code(tmp_path: Path, fake_fmnist: Path) -> None:
     run_dir = tmp_path / "run"
     args = ("debug=smoke", "trainer.max_epochs=100", f"data.root={fake_fmnist}", f"hydra.run.dir={run_dir}", *QUIET)
-    process = subprocess.Popen(command(*args), cwd=tmp_path, env=environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command(*args), cwd=tmp_path, env=environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 300
     while not (run_dir / "checkpoints" / "last.ckpt").exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -25,7 +25,11 @@ from worldmodels.predictors import FlattenProjector
 
 def methods(protocol: type) -> dict[str, Any]:
     """The protocol's own methods (``__call__`` included), name -> function."""
-    return {name: value for name, value in vars(protocol).items() if inspect.isfunction(value) and (not name.startswith("_") or name == "__call__")}
+    return {
+        name: value
+        for name, value in vars(protocol).items()
+        if inspect.isfunction(value) and (not name.startswith("_") or name == "__call__")
+    }
 
 
 def assert_satisfies(obj: object, protocol: type) -> None:
@@ -34,14 +38,22 @@ def assert_satisfies(obj: object, protocol: type) -> None:
         found = getattr(obj, "forward" if name == "__call__" and isinstance(obj, nn.Module) else name)
         wanted_params = list(inspect.signature(wanted).parameters)[1:]  # without self
         found_params = list(inspect.signature(found).parameters.values())
-        assert [p.name for p in found_params[: len(wanted_params)]] == wanted_params, f"{type(obj).__name__}.{name}{inspect.signature(found)}"
+        assert [p.name for p in found_params[: len(wanted_params)]] == wanted_params, (
+            f"{type(obj).__name__}.{name}{inspect.signature(found)}"
+        )
         extra = found_params[len(wanted_params) :]
-        assert all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in extra), f"{type(obj).__name__}.{name}: {extra}"
+        assert all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in extra), (
+            f"{type(obj).__name__}.{name}: {extra}"
+        )
 
 
 def world_model() -> WorldModel:
-    return WorldModel(encoder=nn.Flatten(1), head=FlattenProjector(in_dim=2 * 65 * 65, out_dim=8), predictor=ResidualMLPPredictor(8, 2),
-                      regularizer=nn.Identity())  # fmt: skip
+    return WorldModel(
+        encoder=nn.Flatten(1),
+        head=FlattenProjector(in_dim=2 * 65 * 65, out_dim=8),
+        predictor=ResidualMLPPredictor(8, 2),
+        regularizer=nn.Identity(),
+    )
 
 
 def planning_cfg(planner: str, solver: str) -> Any:
@@ -50,7 +62,11 @@ def planning_cfg(planner: str, solver: str) -> Any:
 
 
 def test_every_protocol_is_checked_here() -> None:
-    protocols = {name for name, value in vars(interfaces).items() if inspect.isclass(value) and getattr(value, "_is_protocol", False) and value.__module__ == interfaces.__name__}
+    protocols = {
+        name
+        for name, value in vars(interfaces).items()
+        if inspect.isclass(value) and getattr(value, "_is_protocol", False) and value.__module__ == interfaces.__name__
+    }
     assert protocols == {"Dynamics", "EpisodeBatch", "LatentWorldModel", "Planner", "Solver", "World"}
 
 

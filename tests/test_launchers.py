@@ -30,7 +30,9 @@ def test_slurm_tasks_and_gpus_follow_the_trainer() -> None:
 def test_local_site_file_overrides_the_defaults(tmp_path: Path) -> None:
     conf = shutil.copytree(CONFIG_DIR, tmp_path / "conf")
     (conf / "hydra" / "launcher" / "site").mkdir(exist_ok=True)
-    (conf / "hydra" / "launcher" / "site" / "slurm.yaml").write_text("partition: gpu-long  # site partition\naccount: lab  # site account\n")
+    (conf / "hydra" / "launcher" / "site" / "slurm.yaml").write_text(
+        "partition: gpu-long  # site partition\naccount: lab  # site account\n"
+    )
     launcher = launcher_cfg(str(conf), "hydra/launcher=slurm", "hydra.launcher.timeout_min=30")
     assert (launcher.partition, launcher.account, launcher.timeout_min) == ("gpu-long", "lab", 30)
 

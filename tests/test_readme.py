@@ -30,8 +30,16 @@ GUIDES = sorted((REPO_ROOT / "docs" / "guides").glob("*.md"))
 MAX_README_LINES = 200
 
 # `worldmodels <command>` -> the top-level config its overrides compose against (None: argparse, no Hydra config)
-COMMAND_CONFIGS = {"train": "train", "plan": "plan", "probe": "probe_eval", "collect": "collect", "extract": "extract",
-                   "surprise": "surprise", "summarize": None, "write-clips": "write_clips"}  # fmt: skip
+COMMAND_CONFIGS = {
+    "train": "train",
+    "plan": "plan",
+    "probe": "probe_eval",
+    "collect": "collect",
+    "extract": "extract",
+    "surprise": "surprise",
+    "summarize": None,
+    "write-clips": "write_clips",
+}
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
 PLACEHOLDER_RUN = "outputs/placeholder/runs/run"  # stands for $RUN, <run>, <date>_<time>_<id>, ... when composing
 

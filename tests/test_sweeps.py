@@ -20,7 +20,9 @@ QUIET = ("callbacks.progress_bar=null", "evaluate.random_init_baseline=false")
 def train_py(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """``python train.py ARGS`` in ``cwd`` (outputs/ goes there), W&B off, one thread per process."""
     env = {**os.environ, "WANDB_MODE": "disabled", "WORLDMODELS_ROOT": str(cwd), "OMP_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, str(REPO_ROOT / "train.py"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "train.py"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def sweep_dir(root: Path) -> Path:
@@ -52,7 +54,9 @@ def test_submitit_jobs_share_the_sweep_dir(tmp_path: Path, fake_fmnist: Path) ->
 
 @pytest.mark.slow
 def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path: Path, fake_fmnist: Path) -> None:
-    out = train_py("-m", "data.batch_size=32,0", "debug=fdr", f"data.root={fake_fmnist}", "evaluate.frozen_probe=false", *QUIET, cwd=tmp_path)
+    out = train_py(
+        "-m", "data.batch_size=32,0", "debug=fdr", f"data.root={fake_fmnist}", "evaluate.frozen_probe=false", *QUIET, cwd=tmp_path
+    )
     assert out.returncode == EXIT_SWEEP_FAILED, out.stderr[-3000:]  # after the whole sweep ran
     sweep = sweep_dir(tmp_path)
     assert (sweep / "0" / "results.json").is_file() and not (sweep / "0" / "failed.json").exists()
@@ -68,7 +72,9 @@ def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path: Path, fake_fm
 @pytest.mark.slow
 def test_optuna_search_runs_its_trials(tmp_path: Path, fake_fmnist: Path) -> None:
     pytest.importorskip("hydra_plugins.hydra_optuna_sweeper", reason="pip install -e '.[optuna]'")
-    out = train_py("-m", "hparams_search=fmnist_optuna", "hydra.sweeper.n_trials=2", "debug=fdr", f"data.root={fake_fmnist}", *QUIET, cwd=tmp_path)
+    out = train_py(
+        "-m", "hparams_search=fmnist_optuna", "hydra.sweeper.n_trials=2", "debug=fdr", f"data.root={fake_fmnist}", *QUIET, cwd=tmp_path
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert len(list(tmp_path.rglob("results.json"))) == 2
     assert "best_value" in (sweep_dir(tmp_path) / "optimization_results.yaml").read_text()
@@ -79,7 +85,9 @@ def test_rerunning_the_saved_config_reproduces_the_metrics(tmp_path: Path, fake_
     first = train_py("debug=smoke", f"data.root={fake_fmnist}", *QUIET, cwd=tmp_path)
     assert first.returncode == 0, first.stderr[-3000:]
     (run_dir,) = (tmp_path / "outputs" / "fmnist_sigreg" / "runs").iterdir()
-    again = train_py("--config-path", str(run_dir / ".hydra"), "--config-name", "config", f"hydra.run.dir={tmp_path / 'rerun'}", cwd=tmp_path)
+    again = train_py(
+        "--config-path", str(run_dir / ".hydra"), "--config-name", "config", f"hydra.run.dir={tmp_path / 'rerun'}", cwd=tmp_path
+    )
     assert again.returncode == 0, again.stderr[-3000:]
     original, rerun = (json.loads((d / "results.json").read_text()) for d in (run_dir, tmp_path / "rerun"))
     assert rerun["final_metrics"] == original["final_metrics"]
@@ -89,8 +97,19 @@ def test_rerunning_the_saved_config_reproduces_the_metrics(tmp_path: Path, fake_
 @pytest.mark.slow
 def test_named_sweep_runs_its_grid_shares_baselines_and_summarizes_several_metrics(tmp_path: Path, fake_fmnist: Path) -> None:
     """A slice of sweep=fmnist_families (sweeps on the command line replace the config's grid for their keys)."""
-    out = train_py("-m", "sweep=fmnist_families", "debug=fdr", f"data.root={fake_fmnist}", "callbacks.progress_bar=null",
-                   "experiment=fmnist_sigreg,fmnist_ema", "encoder=convnet", "seed=0", "encoder.widths=[8,16]", "evaluate.extra_probes.attentive.epochs=1", cwd=tmp_path)  # fmt: skip
+    out = train_py(
+        "-m",
+        "sweep=fmnist_families",
+        "debug=fdr",
+        f"data.root={fake_fmnist}",
+        "callbacks.progress_bar=null",
+        "experiment=fmnist_sigreg,fmnist_ema",
+        "encoder=convnet",
+        "seed=0",
+        "encoder.widths=[8,16]",
+        "evaluate.extra_probes.attentive.epochs=1",
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     root = tmp_path / "outputs" / "fmnist_families"
     results = [json.loads(p.read_text()) for p in sorted(root.rglob("results.json"))]
@@ -98,7 +117,9 @@ def test_named_sweep_runs_its_grid_shares_baselines_and_summarizes_several_metri
     assert all(r["extra_probes"]["attentive"]["trained"]["train_samples"] == 512 for r in results)  # debug=fdr's 512 < 10k
     assert results[0]["frozen_probe"]["random_init"] == results[1]["frozen_probe"]["random_init"]
     assert len(list((root / "random_init").iterdir())) == 1  # one encoder, one seed: one baseline for both regularizers
-    written = summarize(root / "multiruns", metric=["linear=frozen_probe.trained.accuracy", "attentive=extra_probes.attentive.trained.accuracy"])
+    written = summarize(
+        root / "multiruns", metric=["linear=frozen_probe.trained.accuracy", "attentive=extra_probes.attentive.trained.accuracy"]
+    )
     table = written["markdown"].read_text()
     assert "| experiment | seeds | linear (mean ± std) | attentive (mean ± std) | failed |" in table
     assert "| fmnist_ema | 1 |" in table and "| fmnist_sigreg | 1 |" in table

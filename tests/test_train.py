@@ -36,7 +36,9 @@ def test_fast_dev_run_each_regularizer(make_cfg: MakeCfg, regularizer: str) -> N
 
 
 def test_vit_tiny_encoder_runs_a_step(make_cfg: MakeCfg) -> None:
-    results = run(make_cfg("encoder=vit_tiny", "encoder.depth=2", "debug=fdr", "evaluate.frozen_probe=false", "evaluate.random_init_baseline=false"))
+    results = run(
+        make_cfg("encoder=vit_tiny", "encoder.depth=2", "debug=fdr", "evaluate.frozen_probe=false", "evaluate.random_init_baseline=false")
+    )
     assert results["steps"] == 1
 
 
@@ -71,8 +73,9 @@ def test_same_seed_gives_same_metrics(make_cfg: MakeCfg, tmp_path: Path) -> None
 def test_resume_continues_step_count_and_schedule(make_cfg: MakeCfg, tmp_path: Path) -> None:
     first_cfg = make_cfg("trainer.max_epochs=1", "evaluate.frozen_probe=false", "evaluate.random_init_baseline=false")
     first = run(first_cfg)
-    resumed_cfg = make_cfg("trainer.max_epochs=2", f"resume={first_cfg.paths.output_dir}", "evaluate.frozen_probe=false",
-                           "evaluate.random_init_baseline=false")  # fmt: skip
+    resumed_cfg = make_cfg(
+        "trainer.max_epochs=2", f"resume={first_cfg.paths.output_dir}", "evaluate.frozen_probe=false", "evaluate.random_init_baseline=false"
+    )
     resumed_cfg.paths.output_dir = str(tmp_path / "resumed")
     resumed = run_training(resumed_cfg, Path(resumed_cfg.paths.output_dir), ["trainer.max_epochs=2"])  # a key named on resume
     assert resumed["steps"] == 2 * first["steps"]
@@ -101,13 +104,27 @@ def test_non_finite_loss_stops_with_step_and_keeps_last_good_checkpoint(make_cfg
 
 def _train_py(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "WANDB_MODE": "disabled", "WORLDMODELS_ROOT": str(cwd)}
-    return subprocess.run([sys.executable, str(REPO_ROOT / "train.py"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "train.py"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_help_lists_the_groups(tmp_path: Path) -> None:
     out = _train_py("--help", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    for group in ("data", "encoder", "predictor", "masker", "regularizer", "probe", "trainer", "logger", "callbacks", "experiment", "debug"):
+    for group in (
+        "data",
+        "encoder",
+        "predictor",
+        "masker",
+        "regularizer",
+        "probe",
+        "trainer",
+        "logger",
+        "callbacks",
+        "experiment",
+        "debug",
+    ):
         assert f"{group}: " in out.stdout, group
 
 

@@ -22,14 +22,34 @@ from worldmodels.pipelines.world_model import build_world_model
 
 ComposeCfg = Callable[..., DictConfig]  # the compose_cfg fixture (conftest.py)
 
-TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frames=9", "data.batch_size=8", "+trainer.max_steps=6",
-        "trainer.log_every_n_steps=1", "model.rollout_steps=4", "protocol.episodes=3", "protocol.episodes_per_batch=2",
-        "protocol.max_steps=6", "solver.samples=16", "solver.elites=4", "solver.iterations=2", "solver.horizon=4",
-        "planner.search.max_depth=3"]  # fmt: skip
+TINY = [
+    "data.num_trajectories=12",
+    "data.trajectory_length=20",
+    "data.num_frames=9",
+    "data.batch_size=8",
+    "+trainer.max_steps=6",
+    "trainer.log_every_n_steps=1",
+    "model.rollout_steps=4",
+    "protocol.episodes=3",
+    "protocol.episodes_per_batch=2",
+    "protocol.max_steps=6",
+    "solver.samples=16",
+    "solver.elites=4",
+    "solver.iterations=2",
+    "solver.horizon=4",
+    "planner.search.max_depth=3",
+]
 
 
 def test_shards_round_trip_and_bad_input(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
-    cfg = compose_cfg("collect", tmp_path, f"collect.out_dir={tmp_path / 'data'}", "collect.num_trajectories=5", "collect.trajectory_length=8", "collect.shard_size=2")
+    cfg = compose_cfg(
+        "collect",
+        tmp_path,
+        f"collect.out_dir={tmp_path / 'data'}",
+        "collect.num_trajectories=5",
+        "collect.trajectory_length=8",
+        "collect.shard_size=2",
+    )
     paths = collect(cfg)
     assert len(paths) == 3
     arrays, metadata = load_shards(tmp_path / "data", expected_env="two_rooms")
@@ -46,7 +66,11 @@ def test_shards_round_trip_and_bad_input(tmp_path: Path, compose_cfg: ComposeCfg
 
 
 def test_datamodule_reads_windows_from_files(tmp_path: Path, compose_cfg: ComposeCfg) -> None:
-    collect(compose_cfg("collect", tmp_path, f"collect.out_dir={tmp_path / 'data'}", "collect.num_trajectories=4", "collect.trajectory_length=10"))
+    collect(
+        compose_cfg(
+            "collect", tmp_path, f"collect.out_dir={tmp_path / 'data'}", "collect.num_trajectories=4", "collect.trajectory_length=10"
+        )
+    )
     module = TrajectoryDataModule(RoomsWorld(), source="files", path=str(tmp_path / "data"), num_frames=5, batch_size=3, val_fraction=0.25)
     module.setup()
     batch = next(iter(module.train_dataloader()))
@@ -66,7 +90,9 @@ def test_fresh_every_epoch_collects_new_training_trajectories_per_epoch() -> Non
     second = module.train_set.arrays["actions"]
     assert second.shape == first.shape and not torch.equal(second, first)
     assert torch.equal(module.val_set.arrays["actions"], validation)  # validation stays fixed
-    resumed = TrajectoryDataModule(RoomsWorld(), num_trajectories=6, trajectory_length=8, num_frames=5, batch_size=2, fresh_every_epoch=True)
+    resumed = TrajectoryDataModule(
+        RoomsWorld(), num_trajectories=6, trajectory_length=8, num_frames=5, batch_size=2, fresh_every_epoch=True
+    )
     resumed.trainer = SimpleNamespace(current_epoch=1, reload_dataloaders_every_n_epochs=1)
     resumed.setup()
     resumed.train_dataloader()
@@ -88,7 +114,11 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     assert planning["success_ci95"][0] <= planning["success_rate"] <= planning["success_ci95"][1]
     assert planning["seconds_per_replan_per_episode"] > 0 and planning["model_transitions_per_replan_per_episode"]["transitions_search"] > 0
     fingerprint = planning["fingerprint"]
-    assert fingerprint["checkpoint"].endswith("last.ckpt") and len(fingerprint["checkpoint_sha256"]) == 64 and len(fingerprint["config_sha256"]) == 64
+    assert (
+        fingerprint["checkpoint"].endswith("last.ckpt")
+        and len(fingerprint["checkpoint_sha256"]) == 64
+        and len(fingerprint["config_sha256"]) == 64
+    )
     for name in ("trajectories.png", "episode.gif", "curves.png", "config.yaml"):
         assert (run / name).stat().st_size > 0, name
     with (run / "episodes.csv").open() as handle:
@@ -101,8 +131,18 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
     torch.load(ckpt, weights_only=True)
     assert results["planning"] == planning
 
-    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "planner=flat", "solver=mppi",
-                           "solver.elites=4", "solver.samples=16", "solver.iterations=2", "solver.horizon=4")  # fmt: skip
+    plan_cfg = compose_cfg(
+        "plan",
+        tmp_path / "plan",
+        f"ckpt={run}",
+        *[o for o in TINY if o.startswith("protocol.")],
+        "planner=flat",
+        "solver=mppi",
+        "solver.elites=4",
+        "solver.samples=16",
+        "solver.iterations=2",
+        "solver.horizon=4",
+    )
     (tmp_path / "plan").mkdir()
     replanned = plan(plan_cfg, tmp_path / "plan")
     assert replanned["episodes"] == 3 and (tmp_path / "plan" / "results.json").is_file()
@@ -118,14 +158,32 @@ def test_train_then_plan_writes_results_plots_and_a_loadable_checkpoint(tmp_path
         stalls = [int(row["memory"]) for row in csv.DictReader(handle)]
     assert hierarchical["episodes_with_memory"] == sum(count > 0 for count in stalls)  # the transition memory's stalls, per episode
     assert hierarchical["success_rate"] == planning["success_rate"]  # the training run's planner, again: the same outcomes
-    guarded_cfg = compose_cfg("plan", tmp_path / "guard", f"ckpt={run}", *[o for o in TINY if o.startswith("protocol.")], "env=two_rooms_hazard",
-                              "guardrail=hazard", "guardrail.labels=40", "guardrail.steps=50", "planner=flat", "solver.samples=16",
-                              "solver.elites=4", "solver.iterations=2", "solver.horizon=4")  # fmt: skip
+    guarded_cfg = compose_cfg(
+        "plan",
+        tmp_path / "guard",
+        f"ckpt={run}",
+        *[o for o in TINY if o.startswith("protocol.")],
+        "env=two_rooms_hazard",
+        "guardrail=hazard",
+        "guardrail.labels=40",
+        "guardrail.steps=50",
+        "planner=flat",
+        "solver.samples=16",
+        "solver.elites=4",
+        "solver.iterations=2",
+        "solver.horizon=4",
+    )
     (tmp_path / "guard").mkdir()
     guarded = plan(guarded_cfg, tmp_path / "guard")
     lower, upper = guarded["violation_ci95"]
-    assert lower <= guarded["violation_rate"] <= upper and guarded["safe_success_rate"] <= guarded["success_rate"]  # safe: solved and never entered
-    assert (guarded["violation_rate"] * guarded["episodes"]).is_integer() and guarded["guardrail"]["labels"] == 40 and guarded["guardrail"]["positives"] > 0
+    assert (
+        lower <= guarded["violation_rate"] <= upper and guarded["safe_success_rate"] <= guarded["success_rate"]
+    )  # safe: solved and never entered
+    assert (
+        (guarded["violation_rate"] * guarded["episodes"]).is_integer()
+        and guarded["guardrail"]["labels"] == 40
+        and guarded["guardrail"]["positives"] > 0
+    )
     wrong_env = compose_cfg("plan", tmp_path / "plan", f"ckpt={run}", "env=wall")
     with pytest.raises(ValueError, match="trained on env 'two_rooms'"):
         plan(wrong_env, tmp_path / "plan")
@@ -143,7 +201,9 @@ def test_a_decoder_term_reaches_the_encoder_and_its_checkpoint_plans(tmp_path: P
     assert "train/reconstruction" in metrics
     state = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=True)["state_dict"]
     assert state["decoder.net.0.weight"].shape == (256, cfg.head.out_dim) and state["decoder.net.2.weight"].shape == (2 * 16 * 16, 256)
-    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", *[o for o in TINY if o.startswith(("protocol.", "solver.", "planner."))])
+    plan_cfg = compose_cfg(
+        "plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", *[o for o in TINY if o.startswith(("protocol.", "solver.", "planner."))]
+    )
     (tmp_path / "plan").mkdir()
     assert plan(plan_cfg, tmp_path / "plan")["episodes"] == 3
 
@@ -157,8 +217,17 @@ def test_grid_rooms_trains_a_high_level_model_and_plans_with_it(tmp_path: Path, 
     assert "train/high_level_loss" in metrics
     state = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=True)["state_dict"]
     assert any(key.startswith("high_level.") for key in state)
-    no_high_level = compose_cfg("plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", "env=grid_rooms", "planner=hierarchical",
-                                "planner.search.transition=high_level", "planner.search.macro_steps=3", "protocol.episodes=1", "protocol.max_steps=2")  # fmt: skip
+    no_high_level = compose_cfg(
+        "plan",
+        tmp_path / "plan",
+        f"ckpt={tmp_path / 'run'}",
+        "env=grid_rooms",
+        "planner=hierarchical",
+        "planner.search.transition=high_level",
+        "planner.search.macro_steps=3",
+        "protocol.episodes=1",
+        "protocol.max_steps=2",
+    )
     (tmp_path / "plan").mkdir()
     with pytest.raises(ValueError, match="3-step high-level model"):
         plan(no_high_level, tmp_path / "plan")

@@ -1,4 +1,5 @@
-"""Time per re-plan of each planner (the flat solvers and the hierarchical planner) at its default budget on Two Rooms, batched vs one episode.
+"""Time per re-plan of each planner (the flat solvers and the hierarchical planner) at its default budget on Two Rooms,
+batched vs one episode.
 
     python experiments/benchmarks/bench_planning.py            # -> results/planning.json
     python experiments/benchmarks/bench_planning.py --smoke    # tiny budgets
@@ -64,7 +65,9 @@ def replan_seconds(controller: Any, world: Any, episodes: int, replans: int) -> 
 
 def run_planner(name: str, smoke: bool, root: Path, ckpt: str | None) -> dict[str, Any]:
     """Batched and single-episode re-plan times of planner ``name``; with ``ckpt``, also the protocol's success."""
-    cfg = compose_config(["experiment=two_rooms", *planner_overrides(name), "protocol.split=dev", *(smoke_overrides(name) if smoke else [])], root)
+    cfg = compose_config(
+        ["experiment=two_rooms", *planner_overrides(name), "protocol.split=dev", *(smoke_overrides(name) if smoke else [])], root
+    )
     world = instantiate(cfg.env)
     model = load_world_model(ckpt, world)[0] if ckpt else build_world_model(cfg, world).eval()
     batch = cfg.protocol.episodes_per_batch
@@ -84,8 +87,13 @@ def run_planner(name: str, smoke: bool, root: Path, ckpt: str | None) -> dict[st
         protocol = OmegaConf.to_container(cfg.protocol, resolve=True)
         outcome = evaluate_planning(build_controller(cfg, model, world), world, **protocol, record_predictions=False, progress=False)[0]
         minutes = outcome["total_planning_seconds"] / 60
-        success = {"protocol": protocol, "success_rate": outcome["success_rate"], "success_ci95": outcome["success_ci95"],
-                   "planning_minutes": minutes, "success_per_planning_minute": outcome["success_rate"] / minutes}  # fmt: skip
+        success = {
+            "protocol": protocol,
+            "success_rate": outcome["success_rate"],
+            "success_ci95": outcome["success_ci95"],
+            "planning_minutes": minutes,
+            "success_per_planning_minute": outcome["success_rate"] / minutes,
+        }
     return {
         **success,
         "budget": budget,
@@ -108,8 +116,11 @@ def main() -> None:
         for name in PLANNERS:
             results[name] = run_planner(name, args.smoke, Path(tmp), args.ckpt)
             row = results[name]
-            print(f"{name}: batched {row['batched_median_s_per_call'] * 1e3:.1f} ms/call ({row['episodes_per_batch']} episodes), "
-                  f"single {row['single_median_s_per_episode'] * 1e3:.1f} ms/episode, x{row['batching_speedup']:.1f}", flush=True)  # fmt: skip
+            print(
+                f"{name}: batched {row['batched_median_s_per_call'] * 1e3:.1f} ms/call ({row['episodes_per_batch']} episodes), "
+                f"single {row['single_median_s_per_episode'] * 1e3:.1f} ms/episode, x{row['batching_speedup']:.1f}",
+                flush=True,
+            )
     write_json(
         args.out,
         "planning",

@@ -161,9 +161,15 @@ def main() -> None:
                 rows.append(measure(n, d, m, repeats))
                 release_memory()
                 row = rows[-1]
-                print(f"N={n} D={d} M={m}: library {row['library']['median_s'] * 1e3:.1f} ms"
-                      + (f", straightforward {row['straightforward']['median_s'] * 1e3:.1f} ms, x{row['speedup']:.2f}" if "speedup" in row else ""),
-                      flush=True)  # fmt: skip
+                print(
+                    f"N={n} D={d} M={m}: library {row['library']['median_s'] * 1e3:.1f} ms"
+                    + (
+                        f", straightforward {row['straightforward']['median_s'] * 1e3:.1f} ms, x{row['speedup']:.2f}"
+                        if "speedup" in row
+                        else ""
+                    ),
+                    flush=True,
+                )
     headline_size = SMOKE_HEADLINE if args.smoke else HEADLINE
     curve = rss_curve(grid["N"], *headline_size[1:])
     plot_path = args.out / "sigreg_memory.png" if args.smoke else BENCH_DIR / "sigreg_memory.png"
@@ -174,9 +180,17 @@ def main() -> None:
     torch.set_num_threads(1)  # one thread: not slowed by waiting for a core that another process holds
     single_thread = measure(*headline_size, repeats=1 if args.smoke else 5)
     torch.set_num_threads(threads)
-    write_json(args.out, "sigreg", {"settings": {"T": NUM_POINTS, "t_max": T_MAX, "seed": 0, "bar": BAR, "headline": headline_size,
-                                                 "smoke": args.smoke}, "rows": rows, "rss_curve": curve, "headline": headline,
-                                    "headline_one_thread": single_thread})  # fmt: skip
+    write_json(
+        args.out,
+        "sigreg",
+        {
+            "settings": {"T": NUM_POINTS, "t_max": T_MAX, "seed": 0, "bar": BAR, "headline": headline_size, "smoke": args.smoke},
+            "rows": rows,
+            "rss_curve": curve,
+            "headline": headline,
+            "headline_one_thread": single_thread,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -30,16 +30,40 @@ def machine_lines(results: dict[str, dict[str, Any]]) -> list[str]:
         m = result["machine"]
         loads = [m["load_average_1m_start"], *m["load_average_end"]]
         share = m.get("other_cpu_share")
-        rows.append([name, m["cpu"], m["cores"], m["torch"], m["threads"], m["date"], m["git"], " / ".join(f"{x:.2f}" for x in loads),
-                     "n/a" if share is None else f"{100 * share:.0f} %"])  # fmt: skip
+        rows.append(
+            [
+                name,
+                m["cpu"],
+                m["cores"],
+                m["torch"],
+                m["threads"],
+                m["date"],
+                m["git"],
+                " / ".join(f"{x:.2f}" for x in loads),
+                "n/a" if share is None else f"{100 * share:.0f} %",
+            ]
+        )
         if share is None or share > LOADED:
             loaded.append(name)
-    headers = ["benchmark", "CPU", "cores", "torch", "threads", "date", "commit", "load: 1 min at start / 1, 5, 15 min at end", "CPU used by other processes"]
+    headers = [
+        "benchmark",
+        "CPU",
+        "cores",
+        "torch",
+        "threads",
+        "date",
+        "commit",
+        "load: 1 min at start / 1, 5, 15 min at end",
+        "CPU used by other processes",
+    ]
     lines = [table(headers, rows)]
     if loaded:
-        lines.append(f"\n**Taken under load** ({', '.join(loaded)}: other processes used more than {100 * LOADED:.0f} % of the CPUs, or not recorded): "
-                     "absolute times are inflated and noisy; the ratios are measured in the same process but still suffer. "
-                     "Re-run `make bench` on a quiet machine.")  # fmt: skip
+        lines.append(
+            f"\n**Taken under load** ({', '.join(loaded)}: other processes used more than {100 * LOADED:.0f} % of the CPUs, "
+            "or not recorded): "
+            "absolute times are inflated and noisy; the ratios are measured in the same process but still suffer. "
+            "Re-run `make bench` on a quiet machine."
+        )
     return lines
 
 
@@ -55,7 +79,8 @@ def sigreg_section(result: dict[str, Any]) -> list[str]:
         lib_ms, base_ms = head["library"]["median_s"] * 1e3, head["straightforward"]["median_s"] * 1e3
         checks = [
             f"×{head['speedup']:.2f} faster ({lib_ms:.0f} vs {base_ms:.0f} ms; bar ≥ {bar['speedup']})",
-            f"library peak {over:.2f} × N·M·T float32 (bar ≤ {bar['peak_over_nmt']}; straightforward {head['straightforward']['peak_bytes'] / head['nmt_bytes']:.2f} ×)",
+            f"library peak {over:.2f} × N·M·T float32 (bar ≤ {bar['peak_over_nmt']}; "
+            f"straightforward {head['straightforward']['peak_bytes'] / head['nmt_bytes']:.2f} ×)",
             f"loss rel. diff {head['value_rel_diff']:.1e}, gradient rel. diff {head['grad_rel_diff']:.1e} (bar ≤ {bar['rel_diff']:g})",
         ]
         passed = head["speedup"] >= bar["speedup"] and over <= bar["peak_over_nmt"] and head["value_rel_diff"] <= bar["rel_diff"]
@@ -64,25 +89,49 @@ def sigreg_section(result: dict[str, Any]) -> list[str]:
     rows = []
     for r in result["rows"]:
         lib, base = r["library"], r.get("straightforward")
-        rows.append([
-            r["N"], r["D"], r["M"],
-            f"{lib['median_s'] * 1e3:.1f}",
-            f"{base['median_s'] * 1e3:.1f}" if base else "skipped",
-            f"×{r['speedup']:.2f}" if base else "",
-            f"{lib['peak_bytes'] / MIB:.0f} ({lib['peak_bytes'] / r['nmt_bytes']:.2f}×)",
-            f"{base['peak_bytes'] / MIB:.0f} ({base['peak_bytes'] / r['nmt_bytes']:.2f}×)" if base else "",
-            f"{r['value_rel_diff']:.1e} / {r['grad_rel_diff']:.1e}" if base else "",
-            f"{lib['value_rel_err_vs_float64']:.1e}" + (f" / {base['value_rel_err_vs_float64']:.1e}" if base else ""),
-        ])  # fmt: skip
-    lines.append(table(["N", "D", "M", "library ms", "straightforward ms", "speed-up", "library peak MiB (× N·M·T·4 B)",
-                        "straightforward peak MiB", "rel. diff loss / grad", "loss rel. err vs float64: library / straightf."], rows))  # fmt: skip
+        rows.append(
+            [
+                r["N"],
+                r["D"],
+                r["M"],
+                f"{lib['median_s'] * 1e3:.1f}",
+                f"{base['median_s'] * 1e3:.1f}" if base else "skipped",
+                f"×{r['speedup']:.2f}" if base else "",
+                f"{lib['peak_bytes'] / MIB:.0f} ({lib['peak_bytes'] / r['nmt_bytes']:.2f}×)",
+                f"{base['peak_bytes'] / MIB:.0f} ({base['peak_bytes'] / r['nmt_bytes']:.2f}×)" if base else "",
+                f"{r['value_rel_diff']:.1e} / {r['grad_rel_diff']:.1e}" if base else "",
+                f"{lib['value_rel_err_vs_float64']:.1e}" + (f" / {base['value_rel_err_vs_float64']:.1e}" if base else ""),
+            ]
+        )
+    lines.append(
+        table(
+            [
+                "N",
+                "D",
+                "M",
+                "library ms",
+                "straightforward ms",
+                "speed-up",
+                "library peak MiB (× N·M·T·4 B)",
+                "straightforward peak MiB",
+                "rel. diff loss / grad",
+                "loss rel. err vs float64: library / straightf.",
+            ],
+            rows,
+        )
+    )
     curve = result.get("rss_curve") or []
     if curve:
         d, m = curve[0]["D"], curve[0]["M"]
-        lines += ["", f"Resident-set peak (fresh process per point) along N at D = {d}, M = {m}, MiB: "
-                  + ", ".join(f"N={p['N']}: {p['library'] / MIB:.0f}" + (f" vs {p['straightforward'] / MIB:.0f}" if "straightforward" in p else "")
-                              for p in curve)
-                  + ". Curve: `sigreg_memory.png`."]  # fmt: skip
+        lines += [
+            "",
+            f"Resident-set peak (fresh process per point) along N at D = {d}, M = {m}, MiB: "
+            + ", ".join(
+                f"N={p['N']}: {p['library'] / MIB:.0f}" + (f" vs {p['straightforward'] / MIB:.0f}" if "straightforward" in p else "")
+                for p in curve
+            )
+            + ". Curve: `sigreg_memory.png`.",
+        ]
     return lines
 
 
@@ -103,7 +152,7 @@ def training_section(result: dict[str, Any]) -> list[str]:
             "",
             table(["variant", "samples/s", "× lightning", "first step s (incl. setup, compile)"], rows),
             "",
-        ]  # fmt: skip
+        ]
     return lines
 
 
@@ -129,8 +178,16 @@ def planning_section(result: dict[str, Any]) -> list[str]:
     rows = []
     for name, r in result["planners"].items():
         budget = budget_text(r["budget"])
-        rows.append([name, budget, f"{r['batched_median_s_per_call'] * 1e3:.0f} ({r['episodes_per_batch']} episodes)",
-                     f"{r['batched_median_s_per_episode'] * 1e3:.1f}", f"{r['single_median_s_per_episode'] * 1e3:.1f}", f"×{r['batching_speedup']:.1f}"])  # fmt: skip
+        rows.append(
+            [
+                name,
+                budget,
+                f"{r['batched_median_s_per_call'] * 1e3:.0f} ({r['episodes_per_batch']} episodes)",
+                f"{r['batched_median_s_per_episode'] * 1e3:.1f}",
+                f"{r['single_median_s_per_episode'] * 1e3:.1f}",
+                f"×{r['batching_speedup']:.1f}",
+            ]
+        )
         if ckpt:
             low, high = r["success_ci95"]
             rows[-1] += [f"{r['success_rate']:.2f} ({low:.2f}–{high:.2f})", f"{r['success_per_planning_minute']:.3f}"]

@@ -65,8 +65,9 @@ def world_model_loss(model: Any, batch: Batch, step: int) -> torch.Tensor:
     return loss
 
 
-def bare_loop(model: Any, batches: Sequence[Batch], loss_fn: Callable[[Any, Batch, int], torch.Tensor],
-              gradient_clip_val: float | None = None) -> tuple[list[float], float]:  # fmt: skip
+def bare_loop(
+    model: Any, batches: Sequence[Batch], loss_fn: Callable[[Any, Batch, int], torch.Tensor], gradient_clip_val: float | None = None
+) -> tuple[list[float], float]:
     """Train ``model`` on ``batches`` with a plain loop (clipping the gradient norm to ``gradient_clip_val`` when set,
     as the run's trainer does); returns step-end timestamps and the first loss."""
     hparams = model.hparams
@@ -105,15 +106,28 @@ class StepClock(pl.Callback):
         self.stamps.append(time.perf_counter())
 
 
-def lightning_loop(cfg: DictConfig, model: pl.LightningModule, steps: int, root: Path, batches: Sequence[Batch] | None = None,
-                   datamodule: pl.LightningDataModule | None = None) -> tuple[list[float], float]:  # fmt: skip
+def lightning_loop(
+    cfg: DictConfig,
+    model: pl.LightningModule,
+    steps: int,
+    root: Path,
+    batches: Sequence[Batch] | None = None,
+    datamodule: pl.LightningDataModule | None = None,
+) -> tuple[list[float], float]:
     """Fit ``model`` for ``steps`` steps on cached ``batches`` (or ``datamodule``) with the run's trainer, callbacks
     and loggers (validation off); returns step-end timestamps and the first loss."""
     clock = StepClock()
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values() if c is not None]
     loggers = [instantiate(c) for c in (cfg.get("logger") or {}).values() if c is not None]
-    trainer = instantiate(cfg.trainer, callbacks=[*callbacks, clock], logger=loggers or False, default_root_dir=str(root),
-                          max_steps=steps, limit_val_batches=0, num_sanity_val_steps=0)  # fmt: skip
+    trainer = instantiate(
+        cfg.trainer,
+        callbacks=[*callbacks, clock],
+        logger=loggers or False,
+        default_root_dir=str(root),
+        max_steps=steps,
+        limit_val_batches=0,
+        num_sanity_val_steps=0,
+    )
     if batches is not None:
         trainer.fit(model, train_dataloaders=DataLoader(list(batches), batch_size=None))
     else:

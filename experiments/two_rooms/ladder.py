@@ -57,17 +57,29 @@ def summarize(runs: list[dict]) -> dict:
 
 def main() -> None:
     table = {row: summarize(runs) for row in ROWS if (runs := load_row(row))}
-    lines = ["| planner | success, mean ± std over seeds | per seed | random floor | episodes per seed (split) | model transitions per re-plan per episode | s per re-plan per episode |",
-             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| planner | success, mean ± std over seeds | per seed | random floor | episodes per seed (split) "
+        "| model transitions per re-plan per episode | s per re-plan per episode |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row, s in table.items():
         per_seed = ", ".join(f"{seed}: {rate:.0f} %" for seed, rate in zip(s["seeds"], s["rates"], strict=True))
-        lines.append(f"| {ROWS[row]} | **{s['mean']:.1f} ± {s['std']:.1f} %** | {per_seed} | {s['floor']:.1f} % | "
-                     f"{'/'.join(map(str, s['episodes']))} ({'/'.join(s['splits'])}) | {s['transitions']:,.0f} | {s['seconds']:.3f} |")  # fmt: skip
+        lines.append(
+            f"| {ROWS[row]} | **{s['mean']:.1f} ± {s['std']:.1f} %** | {per_seed} | {s['floor']:.1f} % | "
+            f"{'/'.join(map(str, s['episodes']))} ({'/'.join(s['splits'])}) | {s['transitions']:,.0f} | {s['seconds']:.3f} |"
+        )
     (HERE / "ladder.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(table) + 1.2))
     names = list(table)[::-1]
-    ax.barh(names, [table[n]["mean"] for n in names], xerr=[table[n]["std"] for n in names], color="tab:blue", alpha=0.8, label="success (mean ± std)")
+    ax.barh(
+        names,
+        [table[n]["mean"] for n in names],
+        xerr=[table[n]["std"] for n in names],
+        color="tab:blue",
+        alpha=0.8,
+        label="success (mean ± std)",
+    )
     for y, name in enumerate(names):
         ax.plot(table[name]["rates"], [y] * len(table[name]["rates"]), "k.", ms=6)
         ax.plot(table[name]["floor"], y, "r|", ms=14)

@@ -132,7 +132,9 @@ class Solver(Protocol):
         """Forget state kept between re-plans."""
         ...
 
-    def solve(self, cost_fn: Callable[[torch.Tensor], torch.Tensor], init: torch.Tensor, generators: Sequence[torch.Generator]) -> torch.Tensor:
+    def solve(
+        self, cost_fn: Callable[[torch.Tensor], torch.Tensor], init: torch.Tensor, generators: Sequence[torch.Generator]
+    ) -> torch.Tensor:
         """Costs of candidates (B, S, H, A) -> (B, S); start (B, H, A); one generator per episode -> best plans (B, H, A)."""
         ...
 

@@ -30,8 +30,9 @@ def _run(make_cfg: MakeCfg, out: Path, *overrides: str) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGUSR1], ids=["SIGTERM", "SIGUSR1"])
-def test_stopped_and_resumed_run_ends_like_an_uninterrupted_one(make_cfg: MakeCfg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                               signum: signal.Signals) -> None:  # fmt: skip
+def test_stopped_and_resumed_run_ends_like_an_uninterrupted_one(
+    make_cfg: MakeCfg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: signal.Signals
+) -> None:
     uninterrupted = _run(make_cfg, tmp_path / "whole")
 
     original = JEPAPretrainer.training_step

@@ -31,8 +31,15 @@ def compose_train(*overrides: str) -> DictConfig:
 def trained_run(tmp_path_factory: pytest.TempPathFactory, fake_fmnist: Path) -> Path:
     """A run dir with config.yaml and checkpoints/last.ckpt: one smoke epoch of a small convnet on the fake data."""
     run_dir = tmp_path_factory.mktemp("trained_run")
-    cfg = compose_train("debug=smoke", f"data.root={fake_fmnist}", "encoder.widths=[8,16]", "regularizer.num_slices=16",
-                        "evaluate.frozen_probe=false", "evaluate.random_init_baseline=false", "logger=none")  # fmt: skip
+    cfg = compose_train(
+        "debug=smoke",
+        f"data.root={fake_fmnist}",
+        "encoder.widths=[8,16]",
+        "regularizer.num_slices=16",
+        "evaluate.frozen_probe=false",
+        "evaluate.random_init_baseline=false",
+        "logger=none",
+    )
     with open_dict(cfg):
         cfg.paths.output_dir = str(run_dir)
         cfg.trainer.enable_progress_bar = False
@@ -58,7 +65,11 @@ def test_probe_writes_results_and_a_second_probe_reads_the_cached_features(
 ) -> None:
     first = evaluate(trained_run, tmp_path, "probe.epochs=2")
     assert json.loads((tmp_path / "results.json").read_text()) == first
-    assert (first["train_samples"], first["test_samples"], first["feature_dim"]) == (512, 256, 16)  # the whole fake data, the encoder's width
+    assert (first["train_samples"], first["test_samples"], first["feature_dim"]) == (
+        512,
+        256,
+        16,
+    )  # the whole fake data, the encoder's width
     assert first["features"] == "pooled" and first["encoder"].startswith("ConvNet(")
     assert [first["feature_cache"][s]["hit"] for s in ("train", "test")] == [False, False]
     cached = {s: Path(first["feature_cache"][s]["path"]) for s in ("train", "test")}

@@ -29,8 +29,11 @@ def sweep(tmp_path: Path) -> Path:
     """A regularizer × seed sweep with a shared fixed override, plus one failed job."""
     root = tmp_path / "sweep"
     for num, ((regularizer, seed), accuracy) in enumerate(ACCURACIES.items()):
-        fake_job(root / str(num), [f"regularizer={regularizer}", f"seed={seed}", "debug=smoke"],
-                 {"seed": int(seed), "frozen_probe": {"trained": {"accuracy": accuracy}}, "final_metrics": {"val/probe_acc": accuracy / 2}})  # fmt: skip
+        fake_job(
+            root / str(num),
+            [f"regularizer={regularizer}", f"seed={seed}", "debug=smoke"],
+            {"seed": int(seed), "frozen_probe": {"trained": {"accuracy": accuracy}}, "final_metrics": {"val/probe_acc": accuracy / 2}},
+        )
     failed = fake_job(root / "5", ["regularizer=ema", "seed=0", "debug=smoke"], None)
     try:
         raise RuntimeError("out of memory")
@@ -71,7 +74,11 @@ def test_other_metric_numeric_sweep_and_out_dir(tmp_path: Path) -> None:
 
 
 def test_helpers() -> None:
-    assert parse_overrides(["seed=1", "+model.lr=1e-3", "~data.augment", ""]) == {"seed": "1", "model.lr": "1e-3", "data.augment": "<deleted>"}
+    assert parse_overrides(["seed=1", "+model.lr=1e-3", "~data.augment", ""]) == {
+        "seed": "1",
+        "model.lr": "1e-3",
+        "data.augment": "<deleted>",
+    }
     assert lookup({"final_metrics": {"val/probe_acc": 0.5}}, "final_metrics.val/probe_acc") == 0.5
     assert lookup({"a": {"b": "text"}}, "a.b") is None
 

@@ -31,18 +31,28 @@ def test_each_probe_runs_after_training(make_cfg: Callable[..., DictConfig], pro
         assert trained["accuracy"] == max(entry["accuracy"] for entry in trained["grid"])
 
 
-def test_extra_probes_share_features_and_random_init_results_are_cached(make_cfg: Callable[..., DictConfig], tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_extra_probes_share_features_and_random_init_results_are_cached(
+    make_cfg: Callable[..., DictConfig], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "random_init"
-    overrides = ("debug=fdr", "encoder.widths=[8,16]", "+probe@evaluate.extra_probes.attentive=attentive",
-                 "evaluate.extra_probes.attentive.epochs=1", "evaluate.probe_train_images=64", f"evaluate.random_init_cache={cache}")  # fmt: skip
+    overrides = (
+        "debug=fdr",
+        "encoder.widths=[8,16]",
+        "+probe@evaluate.extra_probes.attentive=attentive",
+        "evaluate.extra_probes.attentive.epochs=1",
+        "evaluate.probe_train_images=64",
+        f"evaluate.random_init_cache={cache}",
+    )
     first = run_training(make_cfg(*overrides), tmp_path / "first", [])
     assert set(first["frozen_probe"]) == set(first["extra_probes"]["attentive"]) == {"trained", "random_init"}
     assert first["extra_probes"]["attentive"]["trained"]["train_samples"] == 64
     (entry,) = cache.iterdir()
 
     calls = []
-    monkeypatch.setattr("worldmodels.pipelines.pretrain.frozen_probe_reports", lambda _enc, _data, probes, *rest: calls.append(probes) or {n: {"accuracy": 0.5} for n in probes})
+    monkeypatch.setattr(
+        "worldmodels.pipelines.pretrain.frozen_probe_reports",
+        lambda _enc, _data, probes, *rest: calls.append(probes) or {n: {"accuracy": 0.5} for n in probes},
+    )
     cfg = make_cfg(*overrides, "evaluate.frozen_probe=false")
     second = run_training(cfg, tmp_path / "second", [])
     assert not calls  # the second run's baseline came from the cache
@@ -55,7 +65,9 @@ def test_extra_probes_share_features_and_random_init_results_are_cached(make_cfg
 @pytest.mark.parametrize("encoder", ["convnet", "vit_tiny"])
 def test_pooled_features_from_extracted_tokens_equal_pooled_extraction(encoder: str) -> None:
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = compose(config_name="train", overrides=[f"encoder={encoder}", "encoder.depth=2"] if encoder == "vit_tiny" else [f"encoder={encoder}"])
+        cfg = compose(
+            config_name="train", overrides=[f"encoder={encoder}", "encoder.depth=2"] if encoder == "vit_tiny" else [f"encoder={encoder}"]
+        )
     net = instantiate(cfg.encoder).eval()
     batches = [{"image": torch.randn(5, 1, 28, 28), "label": torch.arange(5)} for _ in range(2)]
     tokens, _ = extract_features(net, batches, lambda x: x, tokens=True)

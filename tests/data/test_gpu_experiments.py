@@ -23,8 +23,17 @@ def test_cifar10_gpu_experiment_on_cpu(make_cfg: Callable[..., DictConfig], fake
 
 
 def test_imagenet_gpu_experiment_on_a_tiny_image_folder(make_cfg: Callable[..., DictConfig], tiny_folder: Path) -> None:
-    small = ("data.image_size=32", "data.augment.global_size=32", "data.augment.local_size=16", "data.augment.num_local=1",
-             "encoder.image_size=32", "encoder.embed_dim=48", "encoder.num_heads=3", "data.num_workers=0", "data.batch_size=4")  # fmt: skip
+    small = (
+        "data.image_size=32",
+        "data.augment.global_size=32",
+        "data.augment.local_size=16",
+        "data.augment.num_local=1",
+        "encoder.image_size=32",
+        "encoder.embed_dim=48",
+        "encoder.num_heads=3",
+        "data.num_workers=0",
+        "data.batch_size=4",
+    )
     cfg = make_cfg("experiment=imagenet_gpu", *SHRINK, *small, data_root=tiny_folder)
     assert cfg.encoder.patch_size == 16 and cfg.data._target_.endswith("ImageFolderDataModule")
     results = run_training(cfg, Path(cfg.paths.output_dir), [])

@@ -115,8 +115,11 @@ def test_a_truncated_idx_file_names_the_file_and_both_sizes(tmp_path: Path) -> N
     write_idx(root / "train-images-idx3-ubyte.gz", np.zeros((5000, 28, 28), dtype=np.uint8))
     write_idx(gz, np.random.default_rng(0).integers(0, 10, 5000))
     gz.write_bytes(gz.read_bytes()[:-1000])  # a copy cut short inside the gzip stream
-    with pytest.raises(IDXFileError, match=rf"{gz} is truncated: its header \(shape \(5000,\)\) promises 5008 bytes, the file holds \d+ bytes "
-                                           r"once decompressed \(\d+ bytes on disk\); the gzip stream ends early"):  # fmt: skip
+    with pytest.raises(
+        IDXFileError,
+        match=rf"{gz} is truncated: its header \(shape \(5000,\)\) promises 5008 bytes, the file holds \d+ bytes "
+        r"once decompressed \(\d+ bytes on disk\); the gzip stream ends early",
+    ):
         load_fashion_mnist(root, "train")
 
 

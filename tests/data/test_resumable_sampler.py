@@ -35,7 +35,10 @@ def test_restored_state_continues_the_epoch_then_starts_a_new_one() -> None:
 
 def tiny_splits() -> dict[str, TensorDataset]:
     """32 train and 8 test one-pixel "images" whose value is their index."""
-    return {split: TensorDataset(torch.arange(n, dtype=torch.uint8).view(n, 1, 1, 1), torch.arange(n)) for split, n in (("train", 32), ("test", 8))}
+    return {
+        split: TensorDataset(torch.arange(n, dtype=torch.uint8).view(n, 1, 1, 1), torch.arange(n))
+        for split, n in (("train", 32), ("test", 8))
+    }
 
 
 def test_datamodule_checkpoints_the_sampler_position_even_after_its_loader_exists() -> None:

@@ -96,15 +96,34 @@ def test_markov_predictors_teacher_force_one_step_per_frame(cls: type) -> None:
     assert torch.allclose(predictor.teacher_forced(latents, actions), expected, atol=1e-6)
 
 
-TINY = ["data.num_trajectories=12", "data.trajectory_length=20", "data.num_frames=9", "data.batch_size=8", "+trainer.max_steps=6",
-        "trainer.log_every_n_steps=1", "model.rollout_steps=4", "protocol.episodes=2", "protocol.episodes_per_batch=2",
-        "protocol.max_steps=4", "planner=flat", "solver=icem", "solver.samples=16", "solver.elites=4", "solver.iterations=2", "solver.horizon=4",
-        "dynamics.width=32", "dynamics.depth=1", "dynamics.max_frames=8"]  # fmt: skip
+TINY = [
+    "data.num_trajectories=12",
+    "data.trajectory_length=20",
+    "data.num_frames=9",
+    "data.batch_size=8",
+    "+trainer.max_steps=6",
+    "trainer.log_every_n_steps=1",
+    "model.rollout_steps=4",
+    "protocol.episodes=2",
+    "protocol.episodes_per_batch=2",
+    "protocol.max_steps=4",
+    "planner=flat",
+    "solver=icem",
+    "solver.samples=16",
+    "solver.elites=4",
+    "solver.iterations=2",
+    "solver.horizon=4",
+    "dynamics.width=32",
+    "dynamics.depth=1",
+    "dynamics.max_frames=8",
+]
 
 
 def test_world_model_trains_and_plans_with_the_transformer_predictor(tmp_path: Path) -> None:
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = compose(config_name="train", overrides=["experiment=two_rooms", "dynamics=transformer_ac", "logger=csv", "compile=false", *TINY])
+        cfg = compose(
+            config_name="train", overrides=["experiment=two_rooms", "dynamics=transformer_ac", "logger=csv", "compile=false", *TINY]
+        )
     with open_dict(cfg):
         cfg.paths.output_dir = str(tmp_path / "run")
         cfg.trainer.enable_progress_bar = False

@@ -48,7 +48,8 @@ def test_sincos_positions_are_distinct_and_bounded() -> None:
 def test_vit_size_error_names_the_sizes_and_what_is_allowed() -> None:
     with pytest.raises(
         ValueError,
-        match=r"image size 28 is not divisible by the patch size 5: the image size must be a multiple of 5 \(e.g. 25 or 30\), or the patch size one of the divisors of 28: \[1, 2, 4, 7, 14, 28\]",
+        match=r"image size 28 is not divisible by the patch size 5: the image size must be a multiple of 5 \(e.g. 25 or 30\), "
+        r"or the patch size one of the divisors of 28: \[1, 2, 4, 7, 14, 28\]",
     ):
         ViT(image_size=28, patch_size=5)
     encoder = ViT(image_size=28, patch_size=4, embed_dim=32, depth=1, num_heads=2)
@@ -56,8 +57,14 @@ def test_vit_size_error_names_the_sizes_and_what_is_allowed() -> None:
         encoder(torch.randn(1, 1, 28, 30))
 
 
-TIMM_NAMES = {"vit_tiny": "vit_tiny_patch16_224", "vit_s": "vit_small_patch16_224", "vit_b": "vit_base_patch16_224",
-              "vit_l": "vit_large_patch16_224", "vit_h": "vit_huge_patch14_224", "vit_g": "vit_giant_patch14_224"}  # fmt: skip
+TIMM_NAMES = {
+    "vit_tiny": "vit_tiny_patch16_224",
+    "vit_s": "vit_small_patch16_224",
+    "vit_b": "vit_base_patch16_224",
+    "vit_l": "vit_large_patch16_224",
+    "vit_h": "vit_huge_patch14_224",
+    "vit_g": "vit_giant_patch14_224",
+}
 
 
 @pytest.mark.parametrize("option", sorted(TIMM_NAMES))

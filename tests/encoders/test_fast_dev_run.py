@@ -14,8 +14,15 @@ from worldmodels.paths import CONFIG_DIR
 PRETRAINED = ("vjepa2_",)  # Hub weights: tests/encoders/test_vjepa2.py loads a tiny saved model through the same wrapper instead
 ENCODERS = sorted(path.stem for path in (Path(CONFIG_DIR) / "encoder").glob("*.yaml") if not path.stem.startswith(PRETRAINED))
 SHALLOW = {"vit_b", "vit_l", "vit_h", "vit_g"}  # quick runs keep their width and heads but use 2 blocks
-FAST = ["debug=fdr", "data.batch_size=4", "data.eval_batch_size=8", "evaluate.frozen_probe=false",
-        "evaluate.random_init_baseline=false", "~callbacks.model_checkpoint", "~callbacks.periodic_checkpoint"]  # fmt: skip
+FAST = [
+    "debug=fdr",
+    "data.batch_size=4",
+    "data.eval_batch_size=8",
+    "evaluate.frozen_probe=false",
+    "evaluate.random_init_baseline=false",
+    "~callbacks.model_checkpoint",
+    "~callbacks.periodic_checkpoint",
+]
 
 
 def _one_step(make_cfg: Callable[..., DictConfig], *overrides: str) -> dict:

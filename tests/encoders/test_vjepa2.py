@@ -18,8 +18,18 @@ def test_a_tiny_saved_model_gives_transformers_outputs(tmp_path: Path) -> None:
     if not hasattr(transformers, "VJEPA2Model"):
         pytest.skip("this transformers has no VJEPA2Model (needs >= 4.53)")
     torch.manual_seed(0)
-    config = transformers.VJEPA2Config(crop_size=32, frames_per_clip=4, patch_size=8, tubelet_size=2, hidden_size=32, num_hidden_layers=2,
-                                       num_attention_heads=2, pred_hidden_size=16, pred_num_hidden_layers=1, pred_num_attention_heads=2)  # fmt: skip
+    config = transformers.VJEPA2Config(
+        crop_size=32,
+        frames_per_clip=4,
+        patch_size=8,
+        tubelet_size=2,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        pred_hidden_size=16,
+        pred_num_hidden_layers=1,
+        pred_num_attention_heads=2,
+    )
     reference = transformers.VJEPA2Model(config).eval()
     reference.save_pretrained(tmp_path / "tiny")
     encoder = VJEPA2Encoder(model=str(tmp_path / "tiny"), local_files_only=True).eval()

@@ -128,15 +128,33 @@ def test_collect_train_then_plan(world, tmp_path: Path, compose_cfg: ComposeCfg)
 
     protocol = ["protocol.episodes=2", "protocol.episodes_per_batch=2", "protocol.max_steps=4"]
     planner = ["solver.samples=16", "solver.elites=4", "solver.iterations=2", "solver.horizon=3"]
-    cfg = compose_cfg("train", tmp_path, "experiment=point_maze", f"data.path={data}", "data.num_frames=5", "data.batch_size=8", "+trainer.max_steps=3",
-                      "trainer.max_epochs=1", "trainer.log_every_n_steps=1", "model.rollout_steps=2", "logger=csv", "evaluate.planning=false")  # fmt: skip
+    cfg = compose_cfg(
+        "train",
+        tmp_path,
+        "experiment=point_maze",
+        f"data.path={data}",
+        "data.num_frames=5",
+        "data.batch_size=8",
+        "+trainer.max_steps=3",
+        "trainer.max_epochs=1",
+        "trainer.log_every_n_steps=1",
+        "model.rollout_steps=2",
+        "logger=csv",
+        "evaluate.planning=false",
+    )
     trained = run_training(cfg, tmp_path / "run", [])
     assert trained["steps"] == 3 and trained["env"] == "point_maze" and any(k.endswith("pos_err") for k in trained["final_metrics"])
 
-    plan_cfg = compose_cfg("plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", "env=point_maze", "planner=flat", "solver=cem", *protocol, *planner)
+    plan_cfg = compose_cfg(
+        "plan", tmp_path / "plan", f"ckpt={tmp_path / 'run'}", "env=point_maze", "planner=flat", "solver=cem", *protocol, *planner
+    )
     (tmp_path / "plan").mkdir()
     plan(plan_cfg, tmp_path / "plan")
     results = json.loads((tmp_path / "plan" / "results.json").read_text())
     assert results["env"] == "point_maze" and results["episodes"] == 2 and results["max_steps"] == 4 and results["success_radius"] == 0.45
-    assert (results["success_rate"] * results["episodes"]).is_integer() and results["mean_final_distance"] > 0 and results["seconds_per_replan_per_episode"] > 0
+    assert (
+        (results["success_rate"] * results["episodes"]).is_integer()
+        and results["mean_final_distance"] > 0
+        and results["seconds_per_replan_per_episode"] > 0
+    )
     assert (tmp_path / "plan" / "trajectories.png").stat().st_size > 0 and (tmp_path / "plan" / "episode.gif").stat().st_size > 0

@@ -54,8 +54,21 @@ def _move(start: list[float], action: list[float], noise: list[float] | None = N
 
 def test_the_free_region_is_the_reference_planes() -> None:
     """Border planes x, y = 4 and 60; the slab |x − 30| ≤ 1 is open for |y − 30| ≤ 4 only (an 8-px passage)."""
-    points = torch.tensor([[4.01, 30.0], [3.99, 30.0], [59.99, 10.0], [60.01, 10.0], [28.99, 20.0], [29.01, 20.0], [31.01, 20.0],
-                           [30.0, 34.0], [30.0, 34.01], [30.0, 26.0], [30.0, 25.99]])  # fmt: skip
+    points = torch.tensor(
+        [
+            [4.01, 30.0],
+            [3.99, 30.0],
+            [59.99, 10.0],
+            [60.01, 10.0],
+            [28.99, 20.0],
+            [29.01, 20.0],
+            [31.01, 20.0],
+            [30.0, 34.0],
+            [30.0, 34.01],
+            [30.0, 26.0],
+            [30.0, 25.99],
+        ]
+    )
     free = TWO_ROOMS.is_free(points, WALL_X.expand(len(points)), DOOR_Y.expand(len(points))).tolist()
     assert free == [True, False, True, False, True, False, True, True, False, True, False]
 
@@ -70,7 +83,8 @@ def test_a_blocked_move_stops_on_the_plane_and_is_kept_inside() -> None:
 
 
 def test_collision_noise_points_away_from_the_wall() -> None:
-    assert _move([27.5, 10.0], [2.45, 0.0], [0.8, -0.4]) == pytest.approx([29.0 - 0.4, 10.0 - 0.2])  # 0.5 · noise, normal part flipped away
+    # 0.5 · noise, its normal part flipped away from the wall
+    assert _move([27.5, 10.0], [2.45, 0.0], [0.8, -0.4]) == pytest.approx([29.0 - 0.4, 10.0 - 0.2])
     assert _move([27.5, 10.0], [2.45, 0.0], [-0.8, 0.4]) == pytest.approx([29.0 - 0.4, 10.0 + 0.2])
     assert _move([27.5, 10.0], [2.45, 0.0], [0.2, 0.0]) == pytest.approx([28.7, 10.0])  # a small normal part: kept 0.3 px inside
     assert _move([20.0, 10.0], [2.45, 0.0], [5.0, 5.0]) == pytest.approx([22.45, 10.0])  # no wall met: no noise
@@ -102,7 +116,9 @@ def test_evaluation_starts_and_goals_follow_the_reference_ranges() -> None:
         x_high = torch.where(left, rooms.wall_x - 3.6, torch.full_like(rooms.wall_x, 57.4))
         assert bool(((xy[:, 0] >= x_low - 1e-4) & (xy[:, 0] <= x_high + 1e-4)).all())
         assert bool(((xy[:, 1] >= 6.6 - 1e-4) & (xy[:, 1] <= 57.4 + 1e-4)).all())
-        assert float(x_low.sub(xy[:, 0]).abs().min()) < 0.05 and float(x_high.sub(xy[:, 0]).abs().min()) < 0.05  # the ranges' ends are reached
+        assert (
+            float(x_low.sub(xy[:, 0]).abs().min()) < 0.05 and float(x_high.sub(xy[:, 0]).abs().min()) < 0.05
+        )  # the ranges' ends are reached
     assert bool((TWO_ROOMS.side(rooms.pos, rooms.wall_x) != TWO_ROOMS.side(rooms.goal, rooms.wall_x)).all())
     assert 0.45 < float((rooms.pos[:, 0] < rooms.wall_x).float().mean()) < 0.55  # sides swapped with probability 0.5
     assert set(rooms.wall_x.unique().tolist()) == set(range(20, 45)) and set(rooms.door_y.unique().tolist()) == set(range(10, 55))
@@ -143,7 +159,12 @@ def test_heading_random_walk_crosses_doors() -> None:
 def test_the_collection_draws_the_recorded_data() -> None:
     policy = HeadingRandomWalk(step_mean=1.5, step_std=1.0, step_range=(0.2, 3.4), door_crossing_prob=0.7)
     arrays = RoomsWorld("two_rooms", policy=policy).collect(4, 30, torch.Generator().manual_seed(3))
-    recorded = [[24.5147, 12.4078], [36.4655, 44.2719], [34.8142, 12.824], [43.3546, 24.0022]]  # final positions, reference-exact collisions
+    recorded = [
+        [24.5147, 12.4078],
+        [36.4655, 44.2719],
+        [34.8142, 12.824],
+        [43.3546, 24.0022],
+    ]  # final positions, reference-exact collisions
     assert np.allclose(arrays["states"][:, -1], recorded, atol=1e-3)
 
 

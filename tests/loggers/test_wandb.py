@@ -15,7 +15,9 @@ from worldmodels.loggers import has_wandb_credentials, wandb_logger
 from worldmodels.loggers.wandb import WandbUnreachableError, choose_mode, server_address
 
 
-def test_auto_mode_goes_offline_without_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_auto_mode_goes_offline_without_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.delenv("WANDB_API_KEY", raising=False)
     monkeypatch.delenv("WANDB_MODE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -68,7 +70,9 @@ def test_auto_mode_with_credentials_goes_offline_quickly_when_the_server_does_no
     assert "unreachable" in caplog.text and f"wandb sync {tmp_path}/wandb/offline-run-*" in caplog.text
 
 
-def test_auto_mode_with_credentials_stays_online_when_the_server_answers(credentials_and_server: Callable[[int], None], tmp_path: Path) -> None:
+def test_auto_mode_with_credentials_stays_online_when_the_server_answers(
+    credentials_and_server: Callable[[int], None], tmp_path: Path
+) -> None:
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()

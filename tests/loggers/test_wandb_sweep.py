@@ -29,8 +29,13 @@ def multirun_job(tmp_path: Path) -> Iterator[None]:
     HydraConfig.instance().cfg = None
 
 
-def test_multirun_jobs_share_a_sweep_group_and_carry_their_overrides(multirun_job: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert sweep_group_and_tags("fmnist_sigreg", ["mine"]) == ("fmnist_sigreg/2026-01-01_00-00-00_abc123", ["mine", "seed=1", "regularizer=vicreg"])
+def test_multirun_jobs_share_a_sweep_group_and_carry_their_overrides(
+    multirun_job: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert sweep_group_and_tags("fmnist_sigreg", ["mine"]) == (
+        "fmnist_sigreg/2026-01-01_00-00-00_abc123",
+        ["mine", "seed=1", "regularizer=vicreg"],
+    )
     monkeypatch.setenv("WANDB_MODE", "disabled")
     logger = wandb_logger(project="test", save_dir=str(tmp_path), group="g", job_type="pretrain", tags=["x"])
     assert logger._wandb_init["group"] == "g/2026-01-01_00-00-00_abc123"

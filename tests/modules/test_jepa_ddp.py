@@ -21,7 +21,10 @@ from worldmodels.pipelines.pretrain import build_pretrainer
 
 WORLD, LOCAL_BATCH, LR = 2, 8, 0.5
 SMALL = ["encoder.widths=[8,16]", "projector.hidden_dim=32", "projector.out_dim=16", "seed=3"]
-OBJECTIVES = {"sigreg": ["regularizer=sigreg", "regularizer.num_slices=32", "predictor=identity"], "ema": ["regularizer=ema", "predictor=mlp"]}
+OBJECTIVES = {
+    "sigreg": ["regularizer=sigreg", "regularizer.num_slices=32", "predictor=identity"],
+    "ema": ["regularizer=ema", "predictor=mlp"],
+}
 
 
 def build(objective: str) -> tuple[torch.nn.Module, dict]:
@@ -31,10 +34,12 @@ def build(objective: str) -> tuple[torch.nn.Module, dict]:
     model = build_pretrainer(cfg, num_classes=10).eval()
     generator = torch.Generator().manual_seed(0)
     batch = {
-        "views": {"global": torch.randn(2, WORLD * LOCAL_BATCH, 1, 28, 28, generator=generator),
-                  "local": torch.randn(2, WORLD * LOCAL_BATCH, 1, 12, 12, generator=generator)},
+        "views": {
+            "global": torch.randn(2, WORLD * LOCAL_BATCH, 1, 28, 28, generator=generator),
+            "local": torch.randn(2, WORLD * LOCAL_BATCH, 1, 12, 12, generator=generator),
+        },
         "label": torch.randint(0, 10, (WORLD * LOCAL_BATCH,), generator=generator),
-    }  # fmt: skip
+    }
     return model, batch
 
 

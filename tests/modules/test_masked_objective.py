@@ -36,8 +36,10 @@ def test_loss_is_smooth_l1_to_layer_normed_teacher_tokens_and_trains_only_the_st
     first = predictor(encoder(images, keep=masks[0]["context"]), masks[0]["context"], target[:, 0])
     normed = F.layer_norm(target_tokens, (32,))
     expected_first = F.smooth_l1_loss(first, torch.stack([normed[b, target[b, 0]] for b in range(4)]))
-    groups = [F.smooth_l1_loss(predictor(context, masks[0]["context"], target[:, g]), torch.stack([normed[b, target[b, g]] for b in range(4)]))
-              for g in range(4)]  # fmt: skip
+    groups = [
+        F.smooth_l1_loss(predictor(context, masks[0]["context"], target[:, g]), torch.stack([normed[b, target[b, g]] for b in range(4)]))
+        for g in range(4)
+    ]
     assert torch.allclose(groups[0], expected_first) and torch.allclose(loss, torch.stack(groups).mean(), atol=1e-6)
 
     loss.backward()
@@ -77,7 +79,9 @@ def test_rollout_loss_feeds_each_predicted_frame_back_as_context() -> None:
     from the context plus the frame-2 predictions at their indices; the loss is the mean of the two terms."""
     torch.manual_seed(0)
     encoder = VideoViT(image_size=16, num_frames=8, patch_size=4, tubelet_size=2, embed_dim=24, depth=1, num_heads=2)
-    predictor = ViTPredictor(dim=24, input_size=16, patch_size=4, num_frames=8, tubelet_size=2, embed_dim=12, depth=1, num_heads=2, carry_context=True)
+    predictor = ViTPredictor(
+        dim=24, input_size=16, patch_size=4, num_frames=8, tubelet_size=2, embed_dim=12, depth=1, num_heads=2, carry_context=True
+    )
     masks = FutureMasker(input_size=16, patch_size=4, num_frames=8, tubelet_size=2, context_frames=(4,))(3)["masks"]
     clips = torch.randn(3, 1, 8, 16, 16)
     with torch.no_grad():

@@ -55,7 +55,9 @@ class DotModel:
 def controller() -> LatentMPC:
     solver = ICEMSolver(horizon=4, samples=24, iterations=2, elites=4, max_action=2.45)
     search = LatentGraphSearch(macro_steps=2, directions=8, max_depth=6, max_nodes=200)
-    return LatentMPC(DotModel(), solver, LatentGoalEnergy(), action_dim=2, search=search, corrections={"memory": TransitionMemory()}, execute_steps=2)
+    return LatentMPC(
+        DotModel(), solver, LatentGoalEnergy(), action_dim=2, search=search, corrections={"memory": TransitionMemory()}, execute_steps=2
+    )
 
 
 def test_outcomes_do_not_depend_on_the_batch_size(tmp_path: Path) -> None:
@@ -64,7 +66,9 @@ def test_outcomes_do_not_depend_on_the_batch_size(tmp_path: Path) -> None:
     for batch in (1, 8):
         out = tmp_path / f"batch_{batch}"
         out.mkdir()
-        results, _ = evaluate_planning(controller(), world, split="dev", episodes=8, max_steps=16, episodes_per_batch=batch, out_dir=out, progress=False)
+        results, _ = evaluate_planning(
+            controller(), world, split="dev", episodes=8, max_steps=16, episodes_per_batch=batch, out_dir=out, progress=False
+        )
         runs[batch] = (results, np.load(out / "trajectories.npz")["positions"])
     (one, alone), (eight, together) = runs[1], runs[8]
     assert alone.shape == (8, 17, 2) and np.array_equal(alone, together)  # every trajectory, step for step
@@ -76,11 +80,14 @@ def test_outcomes_do_not_depend_on_the_batch_size(tmp_path: Path) -> None:
 
 def test_results_record_the_split_the_floor_and_the_budget(tmp_path: Path) -> None:
     world = RoomsWorld("two_rooms")
-    results, record = evaluate_planning(controller(), world, split="test", episodes=3, max_steps=10, episodes_per_batch=2, out_dir=tmp_path,
-                                        plot_episodes=2, progress=False)  # fmt: skip
+    results, record = evaluate_planning(
+        controller(), world, split="test", episodes=3, max_steps=10, episodes_per_batch=2, out_dir=tmp_path, plot_episodes=2, progress=False
+    )
     assert results["split"] == "test" and results["episode_seeds"] == [SPLIT_SIZE, SPLIT_SIZE + 2]
     transitions = results["model_transitions_per_replan_per_episode"]
-    assert transitions["transitions"] == pytest.approx(transitions["transitions_search"] + transitions["transitions_solver"] + transitions["transitions_controller"])
+    assert transitions["transitions"] == pytest.approx(
+        transitions["transitions_search"] + transitions["transitions_solver"] + transitions["transitions_controller"]
+    )
     assert transitions["transitions_search"] > 0 and results["seconds_per_replan_per_episode"] > 0 and results["peak_rss_mb"] > 0
     with (tmp_path / "episodes.csv").open() as handle:
         rows = list(csv.DictReader(handle))
@@ -88,7 +95,9 @@ def test_results_record_the_split_the_floor_and_the_budget(tmp_path: Path) -> No
     assert {"success", "final_distance", "wall_x", "door_y", "memory", "floor_success"} <= set(rows[0])
     assert sum(int(row["success"]) for row in rows) == results["successes"]
     assert record.positions.shape == (2, 11, 2) and len(record.predicted_latents) == 5 and record.subgoals.shape == (2, 5, 2)
-    again, _ = evaluate_planning(controller(), world, split="test", episodes=3, max_steps=10, episodes_per_batch=3, floor=False, progress=False)
+    again, _ = evaluate_planning(
+        controller(), world, split="test", episodes=3, max_steps=10, episodes_per_batch=3, floor=False, progress=False
+    )
     assert again["episodes_sha256"] == results["episodes_sha256"] and again["floor_success_rate"] is None
     dev, _ = evaluate_planning(controller(), world, split="dev", episodes=3, max_steps=2, progress=False, floor=False)
     assert dev["episodes_sha256"] != results["episodes_sha256"]
@@ -118,7 +127,16 @@ def test_the_default_planner_on_the_recipes_model_is_batch_invariant(tmp_path: P
     for batch in (1, 8):
         out = tmp_path / f"batch_{batch}"
         out.mkdir()
-        evaluate_planning(build_controller(cfg, model, world), world, split="dev", episodes=8, max_steps=10, episodes_per_batch=batch, out_dir=out,
-                          floor=False, progress=False)  # fmt: skip
+        evaluate_planning(
+            build_controller(cfg, model, world),
+            world,
+            split="dev",
+            episodes=8,
+            max_steps=10,
+            episodes_per_batch=batch,
+            out_dir=out,
+            floor=False,
+            progress=False,
+        )
         paths.append(np.load(out / "trajectories.npz")["positions"])
     assert np.array_equal(paths[0], paths[1])

@@ -109,7 +109,9 @@ def test_the_transition_memory_recovers_from_a_model_that_sees_a_door_the_world_
     for memory in (None, TransitionMemory()):
         solver = ICEMSolver(horizon=6, samples=128, iterations=4, elites=12, init_std=0.3, max_action=1.0)
         search = LatentGraphSearch(macro_steps=2, max_depth=30, filter_radius=1.0, subgoal_ahead=1)
-        mpc = LatentMPC(model, solver, LatentGoalEnergy("l2", "all"), action_dim=2, search=search, corrections={"memory": memory}, execute_steps=2)
+        mpc = LatentMPC(
+            model, solver, LatentGoalEnergy("l2", "all"), action_dim=2, search=search, corrections={"memory": memory}, execute_steps=2
+        )
         pos = start.clone()
         for _ in range(40):
             for action in mpc.act(pos, goal).unbind(1):
@@ -225,7 +227,14 @@ def test_the_controller_runs_any_correction_through_the_same_hooks() -> None:
 
 def test_the_model_calls_are_counted_by_layer() -> None:
     solver = ICEMSolver(horizon=4, samples=32, iterations=2, elites=4, decay=1.0, keep_elites=0.3, max_action=1.0)
-    mpc = LatentMPC(WallModel(), solver, LatentGoalEnergy(), action_dim=2, search=LatentGraphSearch(macro_steps=2, directions=8, max_depth=1), execute_steps=2)
+    mpc = LatentMPC(
+        WallModel(),
+        solver,
+        LatentGoalEnergy(),
+        action_dim=2,
+        search=LatentGraphSearch(macro_steps=2, directions=8, max_depth=1),
+        execute_steps=2,
+    )
     mpc.reset([0])
     mpc.act(torch.tensor([[-3.0, 4.0]]), torch.tensor([[3.0, 4.0]]))
     totals = mpc.calls.totals()

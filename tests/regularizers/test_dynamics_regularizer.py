@@ -39,6 +39,8 @@ def test_static_across_trajectories_wants_the_free_dims_to_differ_between_trajec
     assert without["static_variance"] > 0.9 and with_layout["static_variance"] < without["static_variance"]
     assert with_layout["loss"] < without["loss"]
     plain = regularizer(within_trajectory=True, frame_dims=4)  # without the option the free dims cost nothing either way
-    assert torch.allclose(plain(torch.cat([moving, layout], -1), actions, step=0)["loss"], plain(torch.cat([moving, collapsed], -1), actions, step=0)["loss"])
+    assert torch.allclose(
+        plain(torch.cat([moving, layout], -1), actions, step=0)["loss"], plain(torch.cat([moving, collapsed], -1), actions, step=0)["loss"]
+    )
     with pytest.raises(ValueError, match="set frame_dims below"):
         regularizer(static_across_trajectories=True)

@@ -37,23 +37,49 @@ def test_a_string_for_an_int_names_the_key_value_type_and_target() -> None:
 
 
 def test_flexible_hints_interpolations_ints_for_floats_and_lists_pass() -> None:
-    check_target_types(train_config("trainer.devices=auto", "trainer.precision=bf16-mixed", "+trainer.max_time=00:00:01:00",
-                                    "trainer.deterministic=warn", "+trainer.val_check_interval=0.5", "trainer.max_epochs=${seed}", "model.lr=1",
-                                    "trainer.gradient_clip_val=2", "encoder.widths=[8,16]"))  # fmt: skip
+    check_target_types(
+        train_config(
+            "trainer.devices=auto",
+            "trainer.precision=bf16-mixed",
+            "+trainer.max_time=00:00:01:00",
+            "trainer.deterministic=warn",
+            "+trainer.val_check_interval=0.5",
+            "trainer.max_epochs=${seed}",
+            "model.lr=1",
+            "trainer.gradient_clip_val=2",
+            "encoder.widths=[8,16]",
+        )
+    )
 
 
 def test_unimportable_targets_and_unresolvable_values_are_left_to_instantiation() -> None:
-    check_target_types(OmegaConf.create({"a": {"_target_": "no.such.Thing", "n": "abc"},
-                                         "b": {"_target_": "pytorch_lightning.Trainer", "max_epochs": "${hydra:runtime.num}"}}))  # fmt: skip
+    check_target_types(
+        OmegaConf.create(
+            {
+                "a": {"_target_": "no.such.Thing", "n": "abc"},
+                "b": {"_target_": "pytorch_lightning.Trainer", "max_epochs": "${hydra:runtime.num}"},
+            }
+        )
+    )
     with pytest.raises(ConfigTypeError, match=r"items\.0\.every_n_epochs='x'"):  # nodes inside lists are walked
-        check_target_types(OmegaConf.create({"items": [{"_target_": "pytorch_lightning.callbacks.ModelCheckpoint", "every_n_epochs": "x"}]}))
+        check_target_types(
+            OmegaConf.create({"items": [{"_target_": "pytorch_lightning.callbacks.ModelCheckpoint", "every_n_epochs": "x"}]})
+        )
 
 
 HINTS = [  # spelled as Lightning spells them (typing.Optional and typing.Union), and the | form
-    (int, True), (Optional[float], True), (Union[int, float, None], True), (int | None, True), (bool, True),  # noqa: UP007, UP045
-    (Union[int, str], False), (list[int], False), (Literal[16, 32], False), (Any, False), (str, False),  # noqa: UP007
+    (int, True),
+    (Optional[float], True),  # noqa: UP045
+    (Union[int, float, None], True),  # noqa: UP007
+    (int | None, True),
+    (bool, True),
+    (Union[int, str], False),  # noqa: UP007
+    (list[int], False),
+    (Literal[16, 32], False),
+    (Any, False),
+    (str, False),  # noqa: UP007
     (Optional[Union[int, float, str]], False),  # noqa: UP007, UP045
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("hint", "expected"), HINTS)

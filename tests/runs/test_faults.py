@@ -51,8 +51,11 @@ def test_resume_refuses_another_config_and_records_the_keys_it_names(make_cfg: M
     with pytest.raises(ResumeConfigError, match=r"seed: 3 \(saved\) -> 0 \(now\)"):  # the default run, not the one resumed
         run_in(make_cfg(f"resume={tmp_path / 'first'}", *FAST), tmp_path / "other")
     assert not (tmp_path / "other" / "results.json").exists()
-    resumed = run_in(make_cfg("seed=3", "trainer.max_epochs=2", f"resume={tmp_path / 'first'}", *FAST), tmp_path / "resumed",
-                     ["seed=3", "trainer.max_epochs=2", f"resume={tmp_path / 'first'}"])  # fmt: skip
+    resumed = run_in(
+        make_cfg("seed=3", "trainer.max_epochs=2", f"resume={tmp_path / 'first'}", *FAST),
+        tmp_path / "resumed",
+        ["seed=3", "trainer.max_epochs=2", f"resume={tmp_path / 'first'}"],
+    )
     assert resumed["steps"] == 2 * first["steps"]
     record = json.loads((tmp_path / "resumed" / "resume.json").read_text())
     assert record["changed"] == {"trainer.max_epochs": {"saved": 1, "now": 2}} and record["checked"]
@@ -63,12 +66,17 @@ def test_a_bare_resume_composes_the_saved_overrides_and_the_command_line_wins(tm
     (tmp_path / "overrides.txt").write_text("seed=3\ndata.train_subset=4000\nresume=/older/run\n")
     assert resume_command_line([f"resume={tmp_path}"]) == ["seed=3", "data.train_subset=4000", f"resume={tmp_path}"]
     assert resume_command_line(["-m", "seed=5", f"resume={tmp_path / 'checkpoints' / 'last.ckpt'}"]) == [
-        "-m", "seed=5", "data.train_subset=4000", f"resume={tmp_path / 'checkpoints' / 'last.ckpt'}"]  # fmt: skip
+        "-m",
+        "seed=5",
+        "data.train_subset=4000",
+        f"resume={tmp_path / 'checkpoints' / 'last.ckpt'}",
+    ]
     assert resume_command_line(["seed=5"]) == ["seed=5"]
 
 
-def test_nan_weights_from_a_finite_loss_stop_the_run_and_no_checkpoint_holds_them(make_cfg: MakeCfg, tmp_path: Path,
-                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_nan_weights_from_a_finite_loss_stop_the_run_and_no_checkpoint_holds_them(
+    make_cfg: MakeCfg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = JEPAPretrainer.optimizer_step
 
     def overflowing(self: JEPAPretrainer, *args: object, **kwargs: object) -> None:
@@ -178,8 +186,9 @@ def test_a_kill_during_a_checkpoint_write_on_another_filesystem_keeps_the_old_on
         private_tmp = tmp_path / "tmp"  # where a staging copy (Lightning's own IO) would be left
         private_tmp.mkdir()
         env = {**os.environ, "TMPDIR": str(private_tmp)}
-        writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(run_dir / "checkpoints" / "last.ckpt")], env=env,
-                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        writer = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITER, str(run_dir / "checkpoints" / "last.ckpt")], env=env, stdout=subprocess.PIPE, text=True
+        )
         assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
         writer.kill()
         writer.wait()

@@ -16,8 +16,15 @@ from worldmodels.evaluation.video_features import encode_video
 from worldmodels.paths import CONFIG_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ENCODER = ["encoder=vit_tiny_video", "encoder.image_size=16", "encoder.num_frames=4", "encoder.in_channels=3", "encoder.depth=1",
-           "encoder.embed_dim=24", "encoder.num_heads=2"]  # fmt: skip
+ENCODER = [
+    "encoder=vit_tiny_video",
+    "encoder.image_size=16",
+    "encoder.num_frames=4",
+    "encoder.in_channels=3",
+    "encoder.depth=1",
+    "encoder.embed_dim=24",
+    "encoder.num_heads=2",
+]
 
 
 def compose_cfg(config: str, output_dir: Path, *overrides: str) -> DictConfig:
@@ -91,11 +98,31 @@ def test_extracts_with_a_saved_vjepa2_model(video_root: Path, tmp_path: Path) ->
     transformers = pytest.importorskip("transformers")
     if not hasattr(transformers, "VJEPA2Model"):
         pytest.skip("this transformers has no VJEPA2Model (needs >= 4.53)")
-    config = transformers.VJEPA2Config(crop_size=32, frames_per_clip=4, patch_size=8, tubelet_size=2, hidden_size=32, num_hidden_layers=1,
-                                       num_attention_heads=2, pred_hidden_size=16, pred_num_hidden_layers=1, pred_num_attention_heads=2)  # fmt: skip
+    config = transformers.VJEPA2Config(
+        crop_size=32,
+        frames_per_clip=4,
+        patch_size=8,
+        tubelet_size=2,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        pred_hidden_size=16,
+        pred_num_hidden_layers=1,
+        pred_num_attention_heads=2,
+    )
     transformers.VJEPA2Model(config).save_pretrained(tmp_path / "tiny")
-    cfg = compose_cfg("extract", tmp_path, f"input={video_root / 'val'}", f"out_dir={tmp_path / 'features'}", "num_frames=8", "device=cpu",
-                      "encoder=vjepa2_vitl", f"encoder.model={tmp_path / 'tiny'}", "encoder.local_files_only=true", "features=tokens")  # fmt: skip
+    cfg = compose_cfg(
+        "extract",
+        tmp_path,
+        f"input={video_root / 'val'}",
+        f"out_dir={tmp_path / 'features'}",
+        "num_frames=8",
+        "device=cpu",
+        "encoder=vjepa2_vitl",
+        f"encoder.model={tmp_path / 'tiny'}",
+        "encoder.local_files_only=true",
+        "features=tokens",
+    )
     index = extract(cfg, tmp_path)
     assert index["image_size"] == 32 and index["clip_frames"] == 4 and index["mean"] == [0.485, 0.456, 0.406]
     assert index["videos"] == 2 and index["feature_shape"] == [2 * 2 * 4 * 4, 32]

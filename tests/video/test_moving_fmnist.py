@@ -59,8 +59,18 @@ def test_labels_are_class_or_position_cell() -> None:
 
 def test_datamodule_batches_clips_and_views(fake_fmnist: Path) -> None:
     augment = ClipAugment(num_global=1, global_size=16, mean=0.1, std=0.25)
-    dm = MovingFMNISTDataModule(root=str(fake_fmnist), num_frames=4, canvas_size=16, sprite_size=8, speed=[1, 2], train_clips=12, test_clips=6,
-                                batch_size=4, eval_batch_size=6, augment=augment)  # fmt: skip
+    dm = MovingFMNISTDataModule(
+        root=str(fake_fmnist),
+        num_frames=4,
+        canvas_size=16,
+        sprite_size=8,
+        speed=[1, 2],
+        train_clips=12,
+        test_clips=6,
+        batch_size=4,
+        eval_batch_size=6,
+        augment=augment,
+    )
     dm.setup()
     assert len(dm.splits["train"]) == 12 and len(dm.splits["test"]) == 6 and dm.num_classes == 10
 

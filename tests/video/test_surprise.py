@@ -71,6 +71,13 @@ def test_metrics() -> None:
 
 def test_plot_marks_events(tmp_path: Path) -> None:
     curves = torch.rand(6, 5)
-    path = plot_surprise(curves, curves + 0.1, torch.arange(5) + 3, torch.tensor([4, 5, 6, 4, 5, 6]), torch.tensor([0, 1, 2, 0, 1, 2]),
-                         ["vanish", "teleport", "wall", "shape"], tmp_path / "surprise.png")  # fmt: skip
+    path = plot_surprise(
+        curves,
+        curves + 0.1,
+        torch.arange(5) + 3,
+        torch.tensor([4, 5, 6, 4, 5, 6]),
+        torch.tensor([0, 1, 2, 0, 1, 2]),
+        ["vanish", "teleport", "wall", "shape"],
+        tmp_path / "surprise.png",
+    )
     assert path.stat().st_size > 10_000

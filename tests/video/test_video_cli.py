@@ -36,8 +36,17 @@ def compose_cfg(config: str, output_dir: Path, *overrides: str) -> DictConfig:
 def future_run(tmp_path_factory: pytest.TempPathFactory, fake_fmnist: Path) -> Path:
     """A run dir of the future-prediction video JEPA: 4 steps on the fake data, depth 1."""
     run_dir = tmp_path_factory.mktemp("future_run")
-    cfg = compose_cfg("train", run_dir, "experiment=vjepa_future_moving_fmnist", "debug=smoke", f"data.root={fake_fmnist}",
-                      "data.train_subset=64", "data.test_subset=32", "data.batch_size=16", *TINY)  # fmt: skip
+    cfg = compose_cfg(
+        "train",
+        run_dir,
+        "experiment=vjepa_future_moving_fmnist",
+        "debug=smoke",
+        f"data.root={fake_fmnist}",
+        "data.train_subset=64",
+        "data.test_subset=32",
+        "data.batch_size=16",
+        *TINY,
+    )
     results = run_training(cfg, run_dir, [])
     assert results["steps"] == 4
     return run_dir
@@ -45,7 +54,9 @@ def future_run(tmp_path_factory: pytest.TempPathFactory, fake_fmnist: Path) -> P
 
 @pytest.mark.parametrize("experiment", ["vjepa_moving_fmnist", "vjepa_future_moving_fmnist", "vjepa_rollout_moving_fmnist"])
 def test_video_jepa_experiments_fast_dev_run(experiment: str, fake_fmnist: Path, tmp_path: Path) -> None:
-    cfg = compose_cfg("train", tmp_path, f"experiment={experiment}", "debug=fdr", f"data.root={fake_fmnist}", "data.eval_batch_size=32", *TINY)
+    cfg = compose_cfg(
+        "train", tmp_path, f"experiment={experiment}", "debug=fdr", f"data.root={fake_fmnist}", "data.eval_batch_size=32", *TINY
+    )
     assert cfg.masker.num_frames == cfg.predictor.num_frames == cfg.encoder.num_frames == cfg.data.num_frames
     assert cfg.masker.input_size == cfg.predictor.input_size == cfg.encoder.image_size
     metrics = run_training(cfg, tmp_path, [])["final_metrics"]
@@ -82,8 +93,15 @@ def test_write_clips_writes_mp4s_decord_reads(fake_fmnist: Path, tmp_path: Path)
 def test_extract_with_a_checkpoints_encoder(future_run: Path, tmp_path: Path) -> None:
     for i in range(2):
         write_video(tmp_path / "videos" / "shirt" / f"{i}.mp4", np.full((20, 40, 40), 40 * i, np.uint8), fps=8)
-    cfg = compose_cfg("extract", tmp_path, f"input={tmp_path / 'videos'}", f"ckpt={future_run}", "num_frames=16", "device=cpu",
-                      f"out_dir={tmp_path / 'features'}")  # fmt: skip
+    cfg = compose_cfg(
+        "extract",
+        tmp_path,
+        f"input={tmp_path / 'videos'}",
+        f"ckpt={future_run}",
+        "num_frames=16",
+        "device=cpu",
+        f"out_dir={tmp_path / 'features'}",
+    )
     index = extract(cfg, tmp_path)
     assert index["videos"] == 2 and index["image_size"] == 32 and index["channels"] == 1 and index["clip_frames"] == 8
     assert index["mean"] == 0.101 and index["feature_shape"] == [128]

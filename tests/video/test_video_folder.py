@@ -49,8 +49,16 @@ def test_clip_sampling() -> None:
 
 
 def test_views_and_normalisation(video_root: Path) -> None:
-    augment = ClipAugment(num_global=2, num_local=1, global_size=16, local_size=8, global_scale=(0.5, 1.0), flip_prob=0.5,
-                          mean=[0.5, 0.5, 0.5], std=[0.25, 0.25, 0.25])  # fmt: skip
+    augment = ClipAugment(
+        num_global=2,
+        num_local=1,
+        global_size=16,
+        local_size=8,
+        global_scale=(0.5, 1.0),
+        flip_prob=0.5,
+        mean=[0.5, 0.5, 0.5],
+        std=[0.25, 0.25, 0.25],
+    )
     dm = datamodule(video_root, augment=augment)
     dm.setup()
 

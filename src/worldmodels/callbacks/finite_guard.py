@@ -34,7 +34,7 @@ def first_non_finite(named: Iterable[tuple[str, torch.Tensor | None]]) -> str | 
 
 
 def valid_checkpoints(trainer: pl.Trainer) -> list[str]:
-    """"<callback>: <last and best paths>" for every checkpoint callback (each written before the guard fired)."""
+    """ "<callback>: <last and best paths>" for every checkpoint callback (each written before the guard fired)."""
     lines = []
     for callback in trainer.checkpoint_callbacks:
         paths = {getattr(callback, attr, "") for attr in ("last_model_path", "best_model_path")}

@@ -27,8 +27,13 @@ class RandomStateCheckpoint(Callback):
     def state_dict(self) -> dict[str, Any]:
         """The generators' states now (Lightning calls this when it saves a checkpoint)."""
         name, keys, position, has_gauss, gauss = np.random.get_state()
-        numpy_state = {"name": name, "keys": torch.from_numpy(keys.astype(np.int64)), "position": int(position),
-                       "has_gauss": int(has_gauss), "gauss": float(gauss)}  # fmt: skip
+        numpy_state = {
+            "name": name,
+            "keys": torch.from_numpy(keys.astype(np.int64)),
+            "position": int(position),
+            "has_gauss": int(has_gauss),
+            "gauss": float(gauss),
+        }
         # Tensors, numbers, strings and tuples only: the checkpoint stays loadable with weights_only=True.
         state: dict[str, Any] = {"torch": torch.get_rng_state(), "numpy": numpy_state, "python": random.getstate()}
         if torch.cuda.is_available() and torch.cuda.is_initialized():
@@ -46,8 +51,15 @@ class RandomStateCheckpoint(Callback):
         state, self._loaded = self._loaded, None
         torch.set_rng_state(state["torch"])
         numpy_state = state["numpy"]
-        np.random.set_state((numpy_state["name"], numpy_state["keys"].numpy().astype(np.uint32), numpy_state["position"],
-                             numpy_state["has_gauss"], numpy_state["gauss"]))  # fmt: skip
+        np.random.set_state(
+            (
+                numpy_state["name"],
+                numpy_state["keys"].numpy().astype(np.uint32),
+                numpy_state["position"],
+                numpy_state["has_gauss"],
+                numpy_state["gauss"],
+            )
+        )
         random.setstate(state["python"])
         if "cuda" in state and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(state["cuda"])

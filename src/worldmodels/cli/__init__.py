@@ -24,13 +24,17 @@ class Command:
 
 
 COMMANDS = {
-    "train": Command("worldmodels.cli.train", "pretrain a JEPA or train a world model, then evaluate it (conf/train.yaml; = python train.py)"),
+    "train": Command(
+        "worldmodels.cli.train", "pretrain a JEPA or train a world model, then evaluate it (conf/train.yaml; = python train.py)"
+    ),
     "plan": Command("worldmodels.cli.plan", "run the planning protocol on a saved world model (conf/plan.yaml)"),
     "probe": Command("worldmodels.cli.probe", "fit a probe on a checkpoint's frozen features or on extracted ones (conf/probe_eval.yaml)"),
     "collect": Command("worldmodels.cli.collect", "write random-policy trajectories of an env as shard files (conf/collect.yaml)"),
     "extract": Command("worldmodels.cli.extract", "write one file of frozen encoder features per video (conf/extract.yaml)"),
     "surprise": Command("worldmodels.cli.surprise", "score a video JEPA's surprise at impossible events (conf/surprise.yaml)"),
-    "summarize": Command("worldmodels.cli.summarize", "tabulate and plot a sweep's metric, mean ± std over seeds (SWEEP_DIR [--metric ...])"),
+    "summarize": Command(
+        "worldmodels.cli.summarize", "tabulate and plot a sweep's metric, mean ± std over seeds (SWEEP_DIR [--metric ...])"
+    ),
     "write-clips": Command("worldmodels.cli.write_clips", "write a few clips of a video datamodule as mp4 files (conf/write_clips.yaml)"),
 }
 
@@ -39,14 +43,16 @@ def usage() -> str:
     """The command list that ``worldmodels``, ``worldmodels --help`` and an unknown command print."""
     width = max(map(len, COMMANDS))
     lines = [f"  {name:<{width}}  {command.summary}" for name, command in COMMANDS.items()]
-    return "\n".join([
-        "usage: worldmodels <command> [overrides ...]   (python -m worldmodels <command> ... works the same)",
-        "",
-        "commands:",
-        *lines,
-        "",
-        "`worldmodels <command> --help` lists a command's config groups and options.",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "usage: worldmodels <command> [overrides ...]   (python -m worldmodels <command> ... works the same)",
+            "",
+            "commands:",
+            *lines,
+            "",
+            "`worldmodels <command> --help` lists a command's config groups and options.",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,4 +28,7 @@ def main(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     write_run_record(Path(hydra_cfg.runtime.output_dir), cfg, list(hydra_cfg.overrides.task), REPO_ROOT)
     paths = collect(cfg)
-    print(f"wrote {cfg.collect.num_trajectories} trajectories of {cfg.env.name} in {len(paths)} shards to {Path(cfg.collect.out_dir).resolve()}")
+    print(
+        f"wrote {cfg.collect.num_trajectories} trajectories of {cfg.env.name} in {len(paths)} shards "
+        f"to {Path(cfg.collect.out_dir).resolve()}"
+    )

@@ -23,5 +23,8 @@ def main(cfg: DictConfig) -> float:
         print(f"probe accuracy {results['accuracy']:.4f} on {results['test_videos']} test videos -> {output_dir / 'results.json'}")
     else:
         results = evaluate_checkpoint(cfg, output_dir, overrides)
-        print(f"probe accuracy {results['accuracy']:.4f} ({cfg.probe._target_}, {results['features']} features) -> {output_dir / 'results.json'}")  # fmt: skip
+        print(
+            f"probe accuracy {results['accuracy']:.4f} ({cfg.probe._target_}, {results['features']} features) "
+            f"-> {output_dir / 'results.json'}"
+        )
     return results["accuracy"]

@@ -23,7 +23,7 @@ def _fmt(value: float) -> str:
 
 
 def parse_metric(spec: str) -> tuple[str, str]:
-    """"label=dotted.path" -> (label, path); a bare "dotted.path" is its own label."""
+    """ "label=dotted.path" -> (label, path); a bare "dotted.path" is its own label."""
     label, sep, path = spec.partition("=")
     return (label, path) if sep else (spec, spec)
 
@@ -84,10 +84,16 @@ def summarize(sweep_dir: Path, metric: str | list[str] | None = None, out_dir: P
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line, write the summary files and print the markdown table."""
     parser = argparse.ArgumentParser(prog="worldmodels summarize", description=__doc__.splitlines()[0])
-    parser.add_argument("sweep_dir", type=Path, help="a multirun dir (or a folder of several), e.g. outputs/<name>/multiruns/<date>_<time>_<id>")
-    parser.add_argument("--metric", action="append", default=None,
-                        help="dotted path in results.json, or label=path; repeat for more columns "
-                             "(default: frozen_probe.trained.accuracy or planning.success_rate)")  # fmt: skip
+    parser.add_argument(
+        "sweep_dir", type=Path, help="a multirun dir (or a folder of several), e.g. outputs/<name>/multiruns/<date>_<time>_<id>"
+    )
+    parser.add_argument(
+        "--metric",
+        action="append",
+        default=None,
+        help="dotted path in results.json, or label=path; repeat for more columns "
+        "(default: frozen_probe.trained.accuracy or planning.success_rate)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="where summary.md/.csv/.png go (default: the sweep dir)")
     args = parser.parse_args(argv)
     written = summarize(args.sweep_dir, args.metric, args.out)

@@ -20,6 +20,9 @@ def main(cfg: DictConfig) -> float:
     output_dir = Path(hydra_cfg.runtime.output_dir)
     write_run_record(output_dir, cfg, list(hydra_cfg.overrides.task), REPO_ROOT)
     results = evaluate_surprise(cfg, output_dir)
-    print(f"relative accuracy {results['mean']['relative_accuracy']:.3f} (mean over time), {results['max']['relative_accuracy']:.3f} (max); "
-          f"AUROC {results['mean']['auroc']:.3f} / {results['max']['auroc']:.3f} -> {output_dir / 'results.json'}, {output_dir / 'surprise.png'}")  # fmt: skip
+    print(
+        f"relative accuracy {results['mean']['relative_accuracy']:.3f} (mean over time), {results['max']['relative_accuracy']:.3f} (max); "
+        f"AUROC {results['mean']['auroc']:.3f} / {results['max']['auroc']:.3f} "
+        f"-> {output_dir / 'results.json'}, {output_dir / 'surprise.png'}"
+    )
     return results["mean"]["relative_accuracy"]

@@ -21,8 +21,14 @@ def write_clips(cfg: DictConfig, output_dir: Path) -> list[Path]:
     for index in range(min(cfg.count, len(dataset))):
         clip, label = dataset[index]  # uint8 (C, T, H, W)
         frames = clip.permute(1, 2, 3, 0)  # (T, H, W, C)
-        paths.append(write_video(output_dir / f"clip_{index:03d}_label{label}.mp4", frames[..., 0] if frames.shape[-1] == 1 else frames,
-                                 fps=cfg.fps, scale=cfg.scale))  # fmt: skip
+        paths.append(
+            write_video(
+                output_dir / f"clip_{index:03d}_label{label}.mp4",
+                frames[..., 0] if frames.shape[-1] == 1 else frames,
+                fps=cfg.fps,
+                scale=cfg.scale,
+            )
+        )
     print(f"wrote {len(paths)} clips to {output_dir}")
     return paths
 

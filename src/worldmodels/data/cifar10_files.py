@@ -53,16 +53,20 @@ def read_batch(path: Path) -> tuple[np.ndarray, list[int]]:
         with open(path, "rb") as handle:
             entry = BatchUnpickler(handle, encoding="latin1").load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError) as error:
-        raise CIFARBatchError(f"{path} cannot be read as a CIFAR-10 batch ({error}); "
-                              "download it again (data.download=true) or copy it again from the original") from error  # fmt: skip
+        raise CIFARBatchError(
+            f"{path} cannot be read as a CIFAR-10 batch ({error}); "
+            "download it again (data.download=true) or copy it again from the original"
+        ) from error
     if not isinstance(entry, dict) or "data" not in entry or "labels" not in entry:
         raise CIFARBatchError(f"{path} is not a CIFAR-10 batch: expected a dict with 'data' and 'labels', got {type(entry).__name__}")
     data = np.asarray(entry["data"], dtype=np.uint8)
     if data.ndim != 2 or data.shape[1] != PIXELS:
         raise CIFARBatchError(f"{path}: 'data' has shape {data.shape}; a CIFAR-10 batch holds (N, {PIXELS}) uint8 rows")
     if len(data) != len(entry["labels"]):
-        raise CIFARBatchError(f"{path} holds {len(data)} images but {len(entry['labels'])} labels; each image needs its label: "
-                              "download or copy the batch again")  # fmt: skip
+        raise CIFARBatchError(
+            f"{path} holds {len(data)} images but {len(entry['labels'])} labels; each image needs its label: "
+            "download or copy the batch again"
+        )
     return data.reshape(-1, 3, 32, 32), list(entry["labels"])
 
 

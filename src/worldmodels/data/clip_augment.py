@@ -30,7 +30,9 @@ class ClipAugment(MultiViewAugment):
         mean: float | list[float] = 0.0,
         std: float | list[float] = 1.0,
     ) -> None:
-        super().__init__(num_global, num_local, global_size, local_size, global_scale, local_scale, ratio, flip_prob, jitter, erase_prob, mean, std)
+        super().__init__(
+            num_global, num_local, global_size, local_size, global_scale, local_scale, ratio, flip_prob, jitter, erase_prob, mean, std
+        )
 
     def normalize(self, clips: torch.Tensor) -> torch.Tensor:
         """Standardise [0, 1] clips (B, C, T, H, W) per channel."""

@@ -85,8 +85,10 @@ def _read_idx(path: Path) -> np.ndarray:
     if broken or len(data) != expected:
         held = f"{len(data)} bytes" + (f" once decompressed ({path.stat().st_size} bytes on disk)" if path.suffix == ".gz" else "")
         problem = "truncated" if broken or len(data) < expected else "longer than its header says"
-        raise IDXFileError(f"{path} is {problem}: its header (shape {shape}) promises {expected} bytes, the file holds {held}"
-                           f"{'; ' + broken if broken else ''}; {REFETCH}")  # fmt: skip
+        raise IDXFileError(
+            f"{path} is {problem}: its header (shape {shape}) promises {expected} bytes, the file holds {held}"
+            f"{'; ' + broken if broken else ''}; {REFETCH}"
+        )
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 

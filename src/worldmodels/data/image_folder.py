@@ -72,7 +72,8 @@ class ImageFolderDataModule(ImageDataModule):
         if classes != train_classes:
             raise ValueError(
                 f"{self.folders[split]} and {self.folders['train']} must hold the same class folders; "
-                f"only in {split}: {sorted(set(classes) - set(train_classes))[:5]}, only in train: {sorted(set(train_classes) - set(classes))[:5]}"
+                f"only in {split}: {sorted(set(classes) - set(train_classes))[:5]}, "
+                f"only in train: {sorted(set(train_classes) - set(classes))[:5]}"
             )
         try:
             dataset = ImageFolder(str(self.folders[split]), transform=self.transform)

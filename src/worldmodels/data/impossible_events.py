@@ -26,7 +26,8 @@ class ImpossibleEventPairs(Dataset):
 
     Pair ``i`` is drawn from ``numpy.random.default_rng([seed, i])``. The event frame is uniform in ``event_frames``
     (inclusive; for ``wall`` it is the frame of a bounce of the event object in that range that moves it by at least
-    a pixel, found by redrawing the motion), so both clips are identical on frames < event frame and differ on it. ``sprites`` (N, s, s) uint8 with ``classes`` (N,).
+    a pixel, found by redrawing the motion), so both clips are identical on frames < event frame and differ on it.
+    ``sprites`` (N, s, s) uint8 with ``classes`` (N,).
 
     ``dataset[i]`` -> {"possible": uint8 (1, T, S, S), "impossible": uint8 (1, T, S, S), "event_frame": int,
     "event": index into ``events``}.
@@ -82,7 +83,9 @@ class ImpossibleEventPairs(Dataset):
                 straight = positions[frame - 1, 0] + velocities[frame - 1, 0]
                 if bounced and (np.rint(straight) != np.rint(positions[frame, 0])).any():
                     return positions, velocities, frame
-        raise ValueError(f"no bounce within event_frames {list(self.event_frames)} in {self.max_tries} draws: widen event_frames or raise speed")
+        raise ValueError(
+            f"no bounce within event_frames {list(self.event_frames)} in {self.max_tries} draws: widen event_frames or raise speed"
+        )
 
     def scenes(self, index: int) -> tuple[Scene, Scene, int, str]:
         """The possible and impossible scenes of pair ``index``, its event frame and its event."""

@@ -46,7 +46,9 @@ class MovingFMNIST(Dataset):
         if label not in LABELS:
             raise ValueError(f"label={label!r}; known: {list(LABELS)}")
         if sprites.shape[-1] > canvas_size:
-            raise ValueError(f"sprites of {sprites.shape[-1]} px do not fit a {canvas_size} px canvas: lower sprite_size or raise canvas_size")
+            raise ValueError(
+                f"sprites of {sprites.shape[-1]} px do not fit a {canvas_size} px canvas: lower sprite_size or raise canvas_size"
+            )
         self.sprites, self.classes = sprites, classes
         self.size, self.num_frames, self.num_objects = size, num_frames, num_objects
         self.canvas_size, self.speed = canvas_size, (float(speed[0]), float(speed[1]))
@@ -69,7 +71,9 @@ class MovingFMNIST(Dataset):
         ids = rng.integers(0, len(self.sprites), self.num_objects)
         start, velocity = random_motion(rng, self.num_objects, self.travel, self.speed)
         positions, _ = bounce(start, velocity, self.num_frames, self.travel)
-        return Scene(positions, np.broadcast_to(ids, (self.num_frames, self.num_objects)), np.ones((self.num_frames, self.num_objects), bool))
+        return Scene(
+            positions, np.broadcast_to(ids, (self.num_frames, self.num_objects)), np.ones((self.num_frames, self.num_objects), bool)
+        )
 
     def sample(self, index: int) -> dict[str, torch.Tensor]:
         """Clip ``index`` with every label: clip (1, T, S, S) uint8, classes (O,), positions (T, O, 2)."""
@@ -82,7 +86,9 @@ class MovingFMNIST(Dataset):
 
     def position_cell(self, positions: torch.Tensor) -> int:
         """The grid cell of the first object at the middle frame, from positions (T, O, 2)."""
-        row, col = (positions[self.num_frames // 2, 0] / max(self.travel, 1e-6) * self.position_bins).long().clamp(0, self.position_bins - 1)
+        row, col = (
+            (positions[self.num_frames // 2, 0] / max(self.travel, 1e-6) * self.position_bins).long().clamp(0, self.position_bins - 1)
+        )
         return int(row * self.position_bins + col)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
@@ -122,11 +128,19 @@ class MovingFMNISTDataModule(ImageDataModule):
     ) -> None:
         if label not in LABELS:
             raise ValueError(f"label={label!r}; known: {list(LABELS)}")
-        super().__init__(batch_size, eval_batch_size, num_workers, train_subset, test_subset, augment or ClipAugment(global_size=canvas_size), masker)
+        super().__init__(
+            batch_size, eval_batch_size, num_workers, train_subset, test_subset, augment or ClipAugment(global_size=canvas_size), masker
+        )
         self.root, self.seed = root, seed
         self.sizes = {"train": train_clips, "test": test_clips}
-        self.clip_options = {"num_frames": num_frames, "num_objects": num_objects, "canvas_size": canvas_size, "speed": tuple(speed),
-                             "label": label, "position_bins": position_bins}  # fmt: skip
+        self.clip_options = {
+            "num_frames": num_frames,
+            "num_objects": num_objects,
+            "canvas_size": canvas_size,
+            "speed": tuple(speed),
+            "label": label,
+            "position_bins": position_bins,
+        }
         self.sprite_size = sprite_size
         self.num_classes = 10 if label == "class" else position_bins**2
 
@@ -134,4 +148,6 @@ class MovingFMNISTDataModule(ImageDataModule):
         """``split``'s clips (``*_clips``, or ``subset`` of them), sprites from the same Fashion-MNIST split."""
         images, classes = load_fashion_mnist(self.root, split)
         size = self.sizes[split] if subset is None else min(subset, self.sizes[split])
-        return MovingFMNIST(resize_sprites(images, self.sprite_size), classes, size, seed=self.seed, stream=SPLIT_STREAMS[split], **self.clip_options)
+        return MovingFMNIST(
+            resize_sprites(images, self.sprite_size), classes, size, seed=self.seed, stream=SPLIT_STREAMS[split], **self.clip_options
+        )

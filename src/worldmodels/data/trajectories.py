@@ -20,7 +20,9 @@ class TrajectoryWindows(Dataset):
         self.arrays = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in arrays.items()}
         length = self.arrays["obs"].shape[1]
         if num_frames > length:
-            raise TrajectoryDataError(f"windows of {num_frames} frames need trajectories of at least {num_frames} frames; these have {length}")
+            raise TrajectoryDataError(
+                f"windows of {num_frames} frames need trajectories of at least {num_frames} frames; these have {length}"
+            )
         self.num_frames = num_frames
         self.per_trajectory = length - num_frames + 1
 
@@ -49,17 +51,30 @@ class TrajectoryDataModule(pl.LightningDataModule):
     per epoch; the validation trajectories stay fixed. It needs ``trainer.reload_dataloaders_every_n_epochs=1``.
     """
 
-    def __init__(self, world: Any, source: str = "generate", path: str | None = None, num_trajectories: int = 1000,
-                 trajectory_length: int = 90, num_frames: int = 17, batch_size: int = 64, val_fraction: float = 0.05,
-                 num_workers: int = 0, seed: int = 0, fresh_every_epoch: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        world: Any,
+        source: str = "generate",
+        path: str | None = None,
+        num_trajectories: int = 1000,
+        trajectory_length: int = 90,
+        num_frames: int = 17,
+        batch_size: int = 64,
+        val_fraction: float = 0.05,
+        num_workers: int = 0,
+        seed: int = 0,
+        fresh_every_epoch: bool = False,
+    ) -> None:
         super().__init__()
         if source not in ("generate", "files"):
             raise ValueError(f"data.source={source!r}; allowed: 'generate' (collect at setup) or 'files' (read data.path)")
         if source == "files" and not path:
             raise ValueError("data.source=files needs data.path: a folder written by `worldmodels collect`")
         if fresh_every_epoch and source != "generate":
-            raise ValueError("data.fresh_every_epoch=true collects new trajectories each epoch; it needs data.source=generate "
-                             f"(data.source is {source!r}: add data.fresh_every_epoch=false to train on those files)")
+            raise ValueError(
+                "data.fresh_every_epoch=true collects new trajectories each epoch; it needs data.source=generate "
+                f"(data.source is {source!r}: add data.fresh_every_epoch=false to train on those files)"
+            )
         self.world = world
         self.source, self.path = source, path
         self.num_trajectories, self.trajectory_length = num_trajectories, trajectory_length
@@ -81,8 +96,10 @@ class TrajectoryDataModule(pl.LightningDataModule):
 
     def setup(self, stage: str | None = None) -> None:
         if self.fresh_every_epoch and self.trainer is not None and self.trainer.reload_dataloaders_every_n_epochs != 1:
-            raise ValueError("data.fresh_every_epoch=true needs trainer.reload_dataloaders_every_n_epochs=1 (Lightning then asks for "
-                             f"a new training loader each epoch); it is {self.trainer.reload_dataloaders_every_n_epochs}")  # fmt: skip
+            raise ValueError(
+                "data.fresh_every_epoch=true needs trainer.reload_dataloaders_every_n_epochs=1 (Lightning then asks for "
+                f"a new training loader each epoch); it is {self.trainer.reload_dataloaders_every_n_epochs}"
+            )
         if self.train_set is not None:
             return
         arrays = self.load_arrays()

@@ -63,12 +63,16 @@ def read_metadata(data_dir: str | Path, expected_env: str | None = None) -> dict
     """The folder's metadata; a clear error when it is missing or was collected in another environment."""
     path = Path(data_dir) / "metadata.json"
     if not path.is_file():
-        raise DatasetNotFoundError(f"no trajectory dataset at {Path(data_dir).resolve()} (looked for {path.name}); "
-                                   f"write one with `worldmodels collect env=<env> collect.out_dir={data_dir}` or set data.source=generate")  # fmt: skip
+        raise DatasetNotFoundError(
+            f"no trajectory dataset at {Path(data_dir).resolve()} (looked for {path.name}); "
+            f"write one with `worldmodels collect env=<env> collect.out_dir={data_dir}` or set data.source=generate"
+        )
     metadata = json.loads(path.read_text())
     if expected_env is not None and metadata.get("env") != expected_env:
-        raise TrajectoryDataError(f"{data_dir} holds trajectories of env {metadata.get('env')!r}, but this run uses env {expected_env!r}; "
-                                  "collect data for this env or point data.path at the right folder")  # fmt: skip
+        raise TrajectoryDataError(
+            f"{data_dir} holds trajectories of env {metadata.get('env')!r}, but this run uses env {expected_env!r}; "
+            "collect data for this env or point data.path at the right folder"
+        )
     return metadata
 
 
@@ -78,9 +82,11 @@ def check_shard_names(data_dir: Path, paths: list[Path], num_shards: int) -> Non
     if present == expected:
         return
     stray, missing = sorted(present - expected), sorted(expected - present)
-    raise TrajectoryDataError(f"{data_dir}: metadata.json lists {num_shards} shards ({shard_name(0)} .. {shard_name(num_shards - 1)}) but "
-                              f"{len(paths)} are present; stray shards (not written with this metadata): {stray or 'none'}; "
-                              f"missing shards: {missing or 'none'}. Remove the stray ones, or collect the folder again")  # fmt: skip
+    raise TrajectoryDataError(
+        f"{data_dir}: metadata.json lists {num_shards} shards ({shard_name(0)} .. {shard_name(num_shards - 1)}) but "
+        f"{len(paths)} are present; stray shards (not written with this metadata): {stray or 'none'}; "
+        f"missing shards: {missing or 'none'}. Remove the stray ones, or collect the folder again"
+    )
 
 
 def check_fingerprint(path: Path, shard_tags: dict[str, str | None], metadata: dict[str, Any]) -> None:
@@ -92,9 +98,11 @@ def check_fingerprint(path: Path, shard_tags: dict[str, str | None], metadata: d
     unmarked = "no fingerprint (written before shards carried one)"
     shard_of = f"env {shard_tags.get('env')!r}, fingerprint {shard}" if shard else unmarked
     folder_of = f"env {metadata.get('env')!r}, " + (f"fingerprint {folder}" if folder else unmarked)
-    raise TrajectoryDataError(f"shard {path} does not belong to its folder: the shard holds {shard_of}, but {path.parent / 'metadata.json'} "
-                              f"describes {folder_of}. A shard of another collection was copied in: remove it, or collect the folder "
-                              "again with `worldmodels collect`")  # fmt: skip
+    raise TrajectoryDataError(
+        f"shard {path} does not belong to its folder: the shard holds {shard_of}, but {path.parent / 'metadata.json'} "
+        f"describes {folder_of}. A shard of another collection was copied in: remove it, or collect the folder "
+        "again with `worldmodels collect`"
+    )
 
 
 def read_shard(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | None]]:

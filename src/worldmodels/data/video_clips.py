@@ -44,8 +44,15 @@ class VideoClips(Dataset):
     the next video is returned instead; ``failed`` lists them.
     """
 
-    def __init__(self, entries: list[VideoEntry], num_frames: int = 16, frame_step: int = 4, sampling: str = "random",
-                 image_size: int = 224, channels: int = 3) -> None:  # fmt: skip
+    def __init__(
+        self,
+        entries: list[VideoEntry],
+        num_frames: int = 16,
+        frame_step: int = 4,
+        sampling: str = "random",
+        image_size: int = 224,
+        channels: int = 3,
+    ) -> None:
         if sampling not in SAMPLINGS:
             raise ValueError(f"clip sampling {sampling!r}; known: {list(SAMPLINGS)}")
         if channels not in (1, 3):
@@ -73,6 +80,8 @@ class VideoClips(Dataset):
             except Exception as error:  # decord's RuntimeError / DECORDError on a corrupt stream
                 path = str(self.entries[position].path)
                 self.failed.append(path)
-                warnings.warn(f"skipping video that failed to decode {path}: {str(error).splitlines()[0][:200]} "
-                              f"({len(self.failed)} failed so far)", stacklevel=2)  # fmt: skip
+                warnings.warn(
+                    f"skipping video that failed to decode {path}: {str(error).splitlines()[0][:200]} ({len(self.failed)} failed so far)",
+                    stacklevel=2,
+                )
         raise RuntimeError(f"none of the {len(self)} videos could be decoded")

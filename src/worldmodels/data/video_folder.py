@@ -44,7 +44,9 @@ class VideoFolderDataModule(ImageDataModule):
         augment: ClipAugment | None = None,
         masker: Any = None,
     ) -> None:
-        super().__init__(batch_size, eval_batch_size, num_workers, train_subset, test_subset, augment or ClipAugment(global_size=image_size), masker)
+        super().__init__(
+            batch_size, eval_batch_size, num_workers, train_subset, test_subset, augment or ClipAugment(global_size=image_size), masker
+        )
         self.root = Path(root).expanduser()
         self.sources = {"train": self.root / train, "test": self.root / test}
         self.clip_options = {"num_frames": num_frames, "frame_step": frame_step, "image_size": image_size, "channels": channels}

@@ -16,7 +16,9 @@ class MacroStepPredictor(nn.Module):
     macro-action need not hold one action.
     """
 
-    def __init__(self, latent_dim: int, action_dim: int, macro_steps: int = 4, action_embed_dim: int = 32, hidden_dim: int = 256, depth: int = 3) -> None:
+    def __init__(
+        self, latent_dim: int, action_dim: int, macro_steps: int = 4, action_embed_dim: int = 32, hidden_dim: int = 256, depth: int = 3
+    ) -> None:
         super().__init__()
         self.macro_steps = macro_steps
         self.action_encoder = nn.Linear(macro_steps * action_dim, action_embed_dim)
@@ -25,7 +27,9 @@ class MacroStepPredictor(nn.Module):
     def forward(self, latent: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
         """z_t (N, D) and the macro-action's actions (N, k, A) -> z_{t+k} (N, D)."""
         if actions.shape[1] != self.macro_steps:
-            raise ValueError(f"a macro-action of {actions.shape[1]} steps; this high-level model predicts {self.macro_steps}-step transitions")
+            raise ValueError(
+                f"a macro-action of {actions.shape[1]} steps; this high-level model predicts {self.macro_steps}-step transitions"
+            )
         return latent + self.mlp(torch.cat([latent, self.action_encoder(actions.flatten(1))], dim=-1))
 
     def loss(self, latents: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:

@@ -72,8 +72,17 @@ class BlockCausalTransformerPredictor(nn.Module):
     is one step from a single frame. ``forward`` equals ``teacher_forced`` fed the rollout's own predictions.
     """
 
-    def __init__(self, latent_dim: int, action_dim: int, width: int = 64, depth: int = 2, heads: int = 4, max_frames: int = 16,
-                 mlp_ratio: float = 4.0, residual: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self,
+        latent_dim: int,
+        action_dim: int,
+        width: int = 64,
+        depth: int = 2,
+        heads: int = 4,
+        max_frames: int = 16,
+        mlp_ratio: float = 4.0,
+        residual: bool = True,
+    ) -> None:
         super().__init__()
         if max_frames < 1:
             raise ValueError(f"max_frames={max_frames} must be at least 1")

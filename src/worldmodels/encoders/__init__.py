@@ -12,4 +12,14 @@ from worldmodels.encoders.video_vit import VideoViT
 from worldmodels.encoders.vit import ViT
 from worldmodels.encoders.vjepa2 import PretrainedWeightsError, VJEPA2Encoder
 
-__all__ = ["ConvNet", "ImpalaCNN", "PixelMLP", "PretrainedWeightsError", "ResNet18", "SpatialSoftmaxEncoder", "VJEPA2Encoder", "VideoViT", "ViT"]
+__all__ = [
+    "ConvNet",
+    "ImpalaCNN",
+    "PixelMLP",
+    "PretrainedWeightsError",
+    "ResNet18",
+    "SpatialSoftmaxEncoder",
+    "VJEPA2Encoder",
+    "VideoViT",
+    "ViT",
+]

@@ -26,7 +26,9 @@ class ImpalaCNN(nn.Module):
     and ``num_tokens(image_size)`` gives h·w for flattening heads.
     """
 
-    def __init__(self, in_channels: int = 2, widths: tuple[int, ...] = (16, 32, 32), blocks_per_stack: int = 2, input_pool: int = 1) -> None:
+    def __init__(
+        self, in_channels: int = 2, widths: tuple[int, ...] = (16, 32, 32), blocks_per_stack: int = 2, input_pool: int = 1
+    ) -> None:
         super().__init__()
         layers: list[nn.Module] = [nn.AvgPool2d(input_pool)] if input_pool > 1 else []
         previous = in_channels

@@ -28,7 +28,10 @@ class PixelMLP(nn.Module):
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """(B, C, H, W) -> tokens (B, 1, D)."""
         if images.shape[-1] != self.image_size or images.shape[-2] != self.image_size:
-            raise ValueError(f"PixelMLP was built for {self.image_size} x {self.image_size} images, got {tuple(images.shape[-2:])}; set encoder.image_size")
+            raise ValueError(
+                f"PixelMLP was built for {self.image_size} x {self.image_size} images, got {tuple(images.shape[-2:])}; "
+                "set encoder.image_size"
+            )
         if images.dtype == torch.uint8:
             images = images.float() / 255.0
         return self.mlp(images)[:, None]

@@ -16,8 +16,15 @@ class SpatialSoftmaxEncoder(nn.Module):
     survives as its intensity); a learned temperature per keypoint sharpens its softmax. D = 2K = ``embed_dim``.
     """
 
-    def __init__(self, in_channels: int = 2, image_size: int = 65, input_pool: int = 2, channels: tuple[int, ...] = (16, 32),
-                 keypoints: int = 16, kernel_size: int = 5) -> None:  # fmt: skip
+    def __init__(
+        self,
+        in_channels: int = 2,
+        image_size: int = 65,
+        input_pool: int = 2,
+        channels: tuple[int, ...] = (16, 32),
+        keypoints: int = 16,
+        kernel_size: int = 5,
+    ) -> None:
         super().__init__()
         layers: list[nn.Module] = [nn.AvgPool2d(input_pool) if input_pool > 1 else nn.Identity()]
         width = in_channels
@@ -41,8 +48,10 @@ class SpatialSoftmaxEncoder(nn.Module):
     def _check(self, images: torch.Tensor) -> torch.Tensor:
         """Images of the built size, as floats in [0, 1]."""
         if images.shape[-1] != self.image_size or images.shape[-2] != self.image_size:
-            raise ValueError(f"SpatialSoftmaxEncoder was built for {self.image_size} x {self.image_size} images, got "
-                             f"{tuple(images.shape[-2:])}; set encoder.image_size")  # fmt: skip
+            raise ValueError(
+                f"SpatialSoftmaxEncoder was built for {self.image_size} x {self.image_size} images, got "
+                f"{tuple(images.shape[-2:])}; set encoder.image_size"
+            )
         return images.float() / 255.0 if images.dtype == torch.uint8 else images
 
     def _keypoints(self, maps: torch.Tensor) -> torch.Tensor:
@@ -60,4 +69,3 @@ class SpatialSoftmaxEncoder(nn.Module):
     def pool(self, tokens: torch.Tensor) -> torch.Tensor:
         """Tokens (B, N, D) -> (B, D)."""
         return tokens.mean(dim=1)
-

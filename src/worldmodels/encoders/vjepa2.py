@@ -37,11 +37,15 @@ def load_vjepa2(model: str, local_files_only: bool = False, cache_dir: str | Non
     try:
         from transformers import VJEPA2Model
     except ImportError as error:
-        raise PretrainedWeightsError(f"V-JEPA 2 encoders need Hugging Face transformers >= 4.53: pip install transformers\n{how_to_get(model)}") from error
+        raise PretrainedWeightsError(
+            f"V-JEPA 2 encoders need Hugging Face transformers >= 4.53: pip install transformers\n{how_to_get(model)}"
+        ) from error
     try:
         return VJEPA2Model.from_pretrained(model, local_files_only=local_files_only, cache_dir=cache_dir)
     except OSError as error:
-        raise PretrainedWeightsError(f"could not load V-JEPA 2 weights {model!r}: {str(error).splitlines()[0]}\n{how_to_get(model)}") from error
+        raise PretrainedWeightsError(
+            f"could not load V-JEPA 2 weights {model!r}: {str(error).splitlines()[0]}\n{how_to_get(model)}"
+        ) from error
 
 
 class VJEPA2Encoder(nn.Module):
@@ -53,7 +57,9 @@ class VJEPA2Encoder(nn.Module):
     (B, D). Inputs are normalised as the models were trained (ImageNet statistics, 256 or 384 px crops).
     """
 
-    def __init__(self, model: str = MODEL_IDS["vitl"], trainable: bool = False, local_files_only: bool = False, cache_dir: str | None = None) -> None:
+    def __init__(
+        self, model: str = MODEL_IDS["vitl"], trainable: bool = False, local_files_only: bool = False, cache_dir: str | None = None
+    ) -> None:
         super().__init__()
         self.model = load_vjepa2(model, local_files_only, cache_dir).requires_grad_(trainable)
         config = self.model.config

@@ -19,7 +19,9 @@ import torch
 from worldmodels.envs.rooms import blob_image
 
 
-def stop_at_walls(pos: torch.Tensor, displacement: torch.Tensor, is_free: Callable[[torch.Tensor], torch.Tensor], substeps: int) -> torch.Tensor:
+def stop_at_walls(
+    pos: torch.Tensor, displacement: torch.Tensor, is_free: Callable[[torch.Tensor], torch.Tensor], substeps: int
+) -> torch.Tensor:
     """Move pos (B, 2) by displacement (B, 2), stopped at the first blocked point on the segment.
 
     The segment is checked at ``substeps`` points (``is_free`` maps points (S, B, 2) to (S, B) bool); the dot ends at
@@ -70,7 +72,9 @@ class GridRoomsGeometry:
         if self.rooms < 2:
             raise ValueError(f"rooms={self.rooms}: a grid needs at least 2 x 2 rooms")
         if min(self.room_spans()[i][1] - self.room_spans()[i][0] for i in range(self.rooms)) < 2 * self.door_half_width + 4:
-            raise ValueError(f"size={self.size} is too small for {self.rooms} x {self.rooms} rooms with {2 * self.door_half_width + 1}-px doors")
+            raise ValueError(
+                f"size={self.size} is too small for {self.rooms} x {self.rooms} rooms with {2 * self.door_half_width + 1}-px doors"
+            )
         object.__setattr__(self, "doors", self._draw_doors())
         object.__setattr__(self, "walls", self._draw_walls())  # fixed layout: rendered once, not on every observation
 
@@ -103,7 +107,9 @@ class GridRoomsGeometry:
         """A random spanning tree of the room grid (randomised Kruskal) plus ``extra_doors`` other wall segments."""
         generator = torch.Generator().manual_seed(self.layout_seed)
         n = self.rooms
-        edges = [(r * n + c, r * n + c + 1) for r in range(n) for c in range(n - 1)] + [(r * n + c, (r + 1) * n + c) for r in range(n - 1) for c in range(n)]
+        edges = [(r * n + c, r * n + c + 1) for r in range(n) for c in range(n - 1)] + [
+            (r * n + c, (r + 1) * n + c) for r in range(n - 1) for c in range(n)
+        ]
         order = torch.randperm(len(edges), generator=generator).tolist()
         parent = list(range(n * n))
 
@@ -166,7 +172,11 @@ class GridRoomsGeometry:
         for centre in self.wall_centres():
             for across, along, vertical in ((x, y, True), (y, x, False)):
                 in_slab = (across - centre).abs() < reach
-                gaps = [(along - d.centre).abs() <= self.door_half_width + 0.5 for d in self.doors if d.vertical == vertical and d.wall == centre]
+                gaps = [
+                    (along - d.centre).abs() <= self.door_half_width + 0.5
+                    for d in self.doors
+                    if d.vertical == vertical and d.wall == centre
+                ]
                 in_door = torch.stack(gaps).any(0) if gaps else torch.zeros_like(in_slab)
                 free = free & (~in_slab | in_door)
         return free
@@ -238,7 +248,10 @@ class GridRoomsBatch:
             distances = g.room_distances()
             pairs = torch.nonzero(distances >= self.min_room_distance)
             if len(pairs) == 0:
-                raise ValueError(f"min_room_distance={self.min_room_distance}: no two rooms are that far apart (the farthest: {int(distances.max())} doors)")
+                raise ValueError(
+                    f"min_room_distance={self.min_room_distance}: no two rooms are that far apart "
+                    f"(the farthest: {int(distances.max())} doors)"
+                )
             chosen = pairs[torch.randint(0, len(pairs), (num_episodes,), generator=generator)]
             start_room, goal_room = chosen[:, 0], chosen[:, 1]
         else:
@@ -286,7 +299,9 @@ class GridRoomsBatch:
     def start_routes(self, generator: torch.Generator) -> torch.Tensor:
         """For the collection policy's door crossings: a random door of each episode's current room, (B,) door indices."""
         room = self.geometry.room_of(self.pos)
-        touches = torch.tensor([[d.a == r or d.b == r for d in self.geometry.doors] for r in range(self.geometry.num_rooms)])[room]  # (B, K)
+        touches = torch.tensor([[d.a == r or d.b == r for d in self.geometry.doors] for r in range(self.geometry.num_rooms)])[
+            room
+        ]  # (B, K)
         return torch.multinomial(touches.float(), 1, generator=generator)[:, 0]
 
     def region(self) -> torch.Tensor:

@@ -15,7 +15,12 @@ from worldmodels.envs.rooms_batch import RoomsBatch
 
 def in_box(pos: torch.Tensor, box: torch.Tensor, margin: float = 0.0) -> torch.Tensor:
     """Positions (..., 2) -> (...,) True inside the box (x0, y0, x1, y1) grown by ``margin`` px on every side."""
-    return (pos[..., 0] >= box[0] - margin) & (pos[..., 0] <= box[2] + margin) & (pos[..., 1] >= box[1] - margin) & (pos[..., 1] <= box[3] + margin)
+    return (
+        (pos[..., 0] >= box[0] - margin)
+        & (pos[..., 0] <= box[2] + margin)
+        & (pos[..., 1] >= box[1] - margin)
+        & (pos[..., 1] <= box[3] + margin)
+    )
 
 
 class HazardRoomsBatch(RoomsBatch):
@@ -23,8 +28,14 @@ class HazardRoomsBatch(RoomsBatch):
     inside it. Starts and goals are uniform free positions in the same room, ``clearance`` px or more outside the
     hazard, whose straight segment crosses it (rejection sampling)."""
 
-    def __init__(self, geometry: RoomsGeometry, hazard: tuple[float, float, float, float], clearance: float = 5.0, margin: float = 2.6,
-                 goal_y_range: tuple[float, float] = (6.6, 57.4)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        geometry: RoomsGeometry,
+        hazard: tuple[float, float, float, float],
+        clearance: float = 5.0,
+        margin: float = 2.6,
+        goal_y_range: tuple[float, float] = (6.6, 57.4),
+    ) -> None:
         super().__init__(geometry, margin, goal_y_range)
         self.hazard = torch.tensor(hazard, dtype=torch.float32)
         self.clearance = clearance

@@ -23,8 +23,10 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-INSTALL_HINT = ('env=point_maze needs the optional extra: pip install -e ".[maze]" (gymnasium-robotics and mujoco); '
-                "on a headless machine MuJoCo renders through EGL: export MUJOCO_GL=egl (the default here when unset)")  # fmt: skip
+INSTALL_HINT = (
+    'env=point_maze needs the optional extra: pip install -e ".[maze]" (gymnasium-robotics and mujoco); '
+    "on a headless machine MuJoCo renders through EGL: export MUJOCO_GL=egl (the default here when unset)"
+)
 
 
 def import_mujoco() -> Any:
@@ -90,9 +92,19 @@ class PointMazeWorld:
     goal-reaching batches (``PointMazeBatch``).
     """
 
-    def __init__(self, name: str = "point_maze", id: str = "PointMaze_UMaze-v3", image_size: int = 64, max_action: float = 1.0,
-                 frame_skip: int = 5, action_repeat: int = 2, min_goal_distance: float = 1.5, success_radius: float = 0.45,
-                 collect_chunk: int = 64, env_kwargs: dict[str, Any] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str = "point_maze",
+        id: str = "PointMaze_UMaze-v3",
+        image_size: int = 64,
+        max_action: float = 1.0,
+        frame_skip: int = 5,
+        action_repeat: int = 2,
+        min_goal_distance: float = 1.5,
+        success_radius: float = 0.45,
+        collect_chunk: int = 64,
+        env_kwargs: dict[str, Any] | None = None,
+    ) -> None:
         self.mujoco = import_mujoco()
         self.name, self.gym_id = name, id
         self.image_size, self.frame_skip, self.action_repeat = int(image_size), int(frame_skip), int(action_repeat)
@@ -174,8 +186,10 @@ class PointMazeWorld:
         try:
             self._renderer = mujoco.Renderer(model, self.image_size, self.image_size)
         except Exception as error:  # the GL backend's own error types differ (EGL, OSMesa, GLFW)
-            raise RuntimeError(f"MuJoCo cannot render offscreen with MUJOCO_GL={os.environ.get('MUJOCO_GL')!r} ({error}); "
-                               "headless machines need MUJOCO_GL=egl and libEGL (set it before Python imports mujoco)") from error  # fmt: skip
+            raise RuntimeError(
+                f"MuJoCo cannot render offscreen with MUJOCO_GL={os.environ.get('MUJOCO_GL')!r} ({error}); "
+                "headless machines need MUJOCO_GL=egl and libEGL (set it before Python imports mujoco)"
+            ) from error
         for flag in (mujoco.mjtRndFlag.mjRND_SHADOW, mujoco.mjtRndFlag.mjRND_REFLECTION, mujoco.mjtRndFlag.mjRND_SKYBOX):
             self._renderer.scene.flags[flag] = 0
         camera = mujoco.MjvCamera()
@@ -226,9 +240,17 @@ class PointMazeWorld:
         }
 
     def metadata(self) -> dict[str, Any]:
-        return {"env": self.name, "gym_id": self.gym_id, "policy": "uniform_random", "image_size": self.image_size, "frame_skip": self.frame_skip,
-                "action_repeat": self.action_repeat, "max_action": self.max_action, "pixels_per_unit": self.geometry.pixels_per_unit,
-                "states": "ball (column, row) in pixels of the observation; maze_xy: ball (x, y) in the maze frame"}  # fmt: skip
+        return {
+            "env": self.name,
+            "gym_id": self.gym_id,
+            "policy": "uniform_random",
+            "image_size": self.image_size,
+            "frame_skip": self.frame_skip,
+            "action_repeat": self.action_repeat,
+            "max_action": self.max_action,
+            "pixels_per_unit": self.geometry.pixels_per_unit,
+            "states": "ball (column, row) in pixels of the observation; maze_xy: ball (x, y) in the maze frame",
+        }
 
 
 class PointMazeBatch:
@@ -260,8 +282,10 @@ class PointMazeBatch:
                 if not different_rooms or np.linalg.norm(start - goal) >= self.world.min_goal_distance:
                     break
             else:
-                raise ValueError(f"no start-goal pair of {self.world.gym_id} at least min_goal_distance={self.world.min_goal_distance} apart "
-                                 f"in {max_draws} resets; lower env.min_goal_distance")  # fmt: skip
+                raise ValueError(
+                    f"no start-goal pair of {self.world.gym_id} at least min_goal_distance={self.world.min_goal_distance} apart "
+                    f"in {max_draws} resets; lower env.min_goal_distance"
+                )
             starts.append(start)
             goals.append(goal)
         self.states = [self.world.new_state(start) for start in starts]

@@ -20,8 +20,15 @@ class HeadingRandomWalk:
     and ``route_target``.
     """
 
-    def __init__(self, max_action: float = 2.45, kappa: float = 5.0, step_mean: float = 1.0, step_std: float = 0.4,
-                 step_range: tuple[float, float] = (0.2, 1.8), door_crossing_prob: float = 0.35) -> None:
+    def __init__(
+        self,
+        max_action: float = 2.45,
+        kappa: float = 5.0,
+        step_mean: float = 1.0,
+        step_std: float = 0.4,
+        step_range: tuple[float, float] = (0.2, 1.8),
+        door_crossing_prob: float = 0.35,
+    ) -> None:
         self.max_action = max_action
         self.kappa = kappa
         self.step_mean, self.step_std, self.step_range = step_mean, step_std, tuple(step_range)
@@ -29,8 +36,14 @@ class HeadingRandomWalk:
 
     def config(self) -> dict[str, float | tuple[float, float]]:
         """The policy's parameters, for dataset metadata."""
-        return {"max_action": self.max_action, "kappa": self.kappa, "step_mean": self.step_mean, "step_std": self.step_std,
-                "step_range": self.step_range, "door_crossing_prob": self.door_crossing_prob}
+        return {
+            "max_action": self.max_action,
+            "kappa": self.kappa,
+            "step_mean": self.step_mean,
+            "step_std": self.step_std,
+            "step_range": self.step_range,
+            "door_crossing_prob": self.door_crossing_prob,
+        }
 
     def reset(self, rooms: RoomsBatch, generator: torch.Generator) -> None:
         """Draw initial headings, which episodes cross a door and through which door."""

@@ -63,7 +63,9 @@ class RoomsGeometry:
         in_door = (y - door_y).abs() <= self.door_half_height
         return inside & (~in_slab | in_door)
 
-    def first_contact(self, pos: torch.Tensor, move: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def first_contact(
+        self, pos: torch.Tensor, move: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Where the segments pos (B, 2) → pos + move (B, 2) first meet a wall plane: the fraction of the move (B,)
         (inf where they meet none) and the plane's normal axis (B,) (0: a plane x = const, 1: y = const).
 
@@ -92,7 +94,9 @@ class RoomsGeometry:
         axis = torch.tensor([0, 1, 0, 1])[which]
         return t, axis
 
-    def move(self, pos: torch.Tensor, action: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
+    def move(
+        self, pos: torch.Tensor, action: torch.Tensor, wall_x: torch.Tensor, door_y: torch.Tensor, noise: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """One step: pos (B, 2) + action_scale · action (B, 2). A move that meets a wall plane stops on it, adds
         ``collision_noise`` · ``noise`` (B, 2) standard normals (None: no noise) with the normal component pointing away
         from the wall, and is kept ``inside_margin`` px inside the free region."""
@@ -106,7 +110,9 @@ class RoomsGeometry:
         jitter = jitter * (1 - normal) - heading * jitter.abs() * normal  # normal component away from the wall
         noisy = self._keep_inside(stop + jitter, stop, normal, heading)
         plain = self._keep_inside(stop, stop, normal, heading)
-        landed = torch.where(self.is_free(noisy, wall_x, door_y)[:, None], noisy, torch.where(self.is_free(plain, wall_x, door_y)[:, None], plain, pos))
+        landed = torch.where(
+            self.is_free(noisy, wall_x, door_y)[:, None], noisy, torch.where(self.is_free(plain, wall_x, door_y)[:, None], plain, pos)
+        )
         return torch.where(blocked[:, None], landed, pos + displacement)
 
     def _keep_inside(self, point: torch.Tensor, contact: torch.Tensor, normal: torch.Tensor, heading: torch.Tensor) -> torch.Tensor:
@@ -154,7 +160,9 @@ class RoomsGeometry:
             todo = ~self.is_free(pos, wall_x, door_y)
         return pos
 
-    def sample_room_position(self, wall_x: torch.Tensor, side: torch.Tensor, margin: float, y_range: tuple[float, float], generator: torch.Generator) -> torch.Tensor:
+    def sample_room_position(
+        self, wall_x: torch.Tensor, side: torch.Tensor, margin: float, y_range: tuple[float, float], generator: torch.Generator
+    ) -> torch.Tensor:
         """Positions (B, 2) uniform in the room on ``side`` (B,), ``margin`` px from the inner and outer walls."""
         low, high = self.interior
         wall_low = wall_x - self.wall_half_width
@@ -168,4 +176,6 @@ class RoomsGeometry:
 
 
 TWO_ROOMS = RoomsGeometry()
-WALL = RoomsGeometry(wall_half_width=2.5, wall_x_range=(31.5, 31.5), action_scale=2.0, collision_noise=0.0)  # DINO-WM: 6-px wall at x = 32, no noise
+WALL = RoomsGeometry(
+    wall_half_width=2.5, wall_x_range=(31.5, 31.5), action_scale=2.0, collision_noise=0.0
+)  # DINO-WM: 6-px wall at x = 32, no noise

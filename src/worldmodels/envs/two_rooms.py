@@ -25,8 +25,14 @@ class RoomsEnv(gym.Env):
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
 
-    def __init__(self, geometry: RoomsGeometry | GridRoomsGeometry = TWO_ROOMS, max_action: float = 2.45, render_mode: str | None = "rgb_array",
-                 different_rooms: bool = True, batch: RoomsBatch | GridRoomsBatch | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        geometry: RoomsGeometry | GridRoomsGeometry = TWO_ROOMS,
+        max_action: float = 2.45,
+        render_mode: str | None = "rgb_array",
+        different_rooms: bool = True,
+        batch: RoomsBatch | GridRoomsBatch | None = None,
+    ) -> None:
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode={render_mode!r} is not supported; use 'rgb_array' or None")
         self.render_mode = render_mode
@@ -72,11 +78,17 @@ class RoomsEnv(gym.Env):
 
     def _info(self) -> dict[str, Any]:
         b = self.batch
-        return {"pos": b.pos[0].numpy().copy(), "goal": b.goal[0].numpy().copy(), **{name: float(values[0]) for name, values in b.layouts().items()}, "distance": float(b.distance_to_goal()[0])}
+        return {
+            "pos": b.pos[0].numpy().copy(),
+            "goal": b.goal[0].numpy().copy(),
+            **{name: float(values[0]) for name, values in b.layouts().items()},
+            "distance": float(b.distance_to_goal()[0]),
+        }
 
 
 class TwoRoomsEnv(RoomsEnv):
-    """EB-JEPA's Two Rooms: 65 × 65, 3-px wall at a random column in 20..44, a door at a random row in 10..54 (drawn 9 rows, an 8-px passage for the dot)."""
+    """EB-JEPA's Two Rooms: 65 × 65, 3-px wall at a random column in 20..44, a door at a random row in 10..54 (drawn 9
+    rows, an 8-px passage for the dot)."""
 
     def __init__(self, render_mode: str | None = "rgb_array", different_rooms: bool = True) -> None:
         super().__init__(TWO_ROOMS, max_action=2.45, render_mode=render_mode, different_rooms=different_rooms)
@@ -93,8 +105,15 @@ class GridRoomsEnv(RoomsEnv):
     """A 3 × 3 maze of rooms (65 px, 3-px walls, 7-px doors on a spanning tree drawn from ``layout_seed``); start and goal
     ``min_room_distance`` or more doors apart. Same observations, actions and reward as Two Rooms; 300-step limit."""
 
-    def __init__(self, render_mode: str | None = "rgb_array", different_rooms: bool = True, rooms: int = 3, layout_seed: int = 0,
-                 extra_doors: int = 0, min_room_distance: int = 3) -> None:  # fmt: skip
+    def __init__(
+        self,
+        render_mode: str | None = "rgb_array",
+        different_rooms: bool = True,
+        rooms: int = 3,
+        layout_seed: int = 0,
+        extra_doors: int = 0,
+        min_room_distance: int = 3,
+    ) -> None:
         geometry = GridRoomsGeometry(rooms=rooms, layout_seed=layout_seed, extra_doors=extra_doors)
         batch = GridRoomsBatch(geometry, min_room_distance=min_room_distance)
         super().__init__(geometry, max_action=2.45, render_mode=render_mode, different_rooms=different_rooms, batch=batch)

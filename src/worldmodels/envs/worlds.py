@@ -25,7 +25,9 @@ from worldmodels.interfaces import EpisodeBatch
 GEOMETRIES = {"two_rooms": TWO_ROOMS, "wall": WALL}
 
 
-def random_walks(rooms: RoomsBatch | GridRoomsBatch, policy: HeadingRandomWalk, num_trajectories: int, length: int, generator: torch.Generator) -> dict[str, np.ndarray]:
+def random_walks(
+    rooms: RoomsBatch | GridRoomsBatch, policy: HeadingRandomWalk, num_trajectories: int, length: int, generator: torch.Generator
+) -> dict[str, np.ndarray]:
     """Reset ``rooms`` (a ``RoomsBatch`` or ``GridRoomsBatch``) to uniform free starts and walk ``policy`` for ``length``
     steps: obs (N, L + 1, 2, S, S) uint8, actions (N, L, 2), states (N, L + 1, 2)."""
     rooms.reset(num_trajectories, generator, different_rooms=False)
@@ -37,7 +39,11 @@ def random_walks(rooms: RoomsBatch | GridRoomsBatch, policy: HeadingRandomWalk, 
         positions.append(rooms.step(action).clone())
     states = torch.stack(positions, dim=1)  # (N, L + 1, 2)
     obs = torch.stack([rooms.render(states[:, t]) for t in range(length + 1)], dim=1)
-    return {"obs": obs.numpy(), "actions": torch.stack(actions, dim=1).numpy().astype(np.float32), "states": states.numpy().astype(np.float32)}
+    return {
+        "obs": obs.numpy(),
+        "actions": torch.stack(actions, dim=1).numpy().astype(np.float32),
+        "states": states.numpy().astype(np.float32),
+    }
 
 
 class _DotWorld:
@@ -57,9 +63,16 @@ class _DotWorld:
 class RoomsWorld(_DotWorld):
     """Two Rooms or Wall: batched collection with the heading random walk, and goal-reaching episodes."""
 
-    def __init__(self, name: str = "two_rooms", max_action: float = 2.45, policy: HeadingRandomWalk | None = None,
-                 margin: float = 2.6, goal_y_range: tuple[float, float] = (6.6, 57.4), hazard: tuple[float, float, float, float] | None = None,
-                 hazard_clearance: float = 5.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str = "two_rooms",
+        max_action: float = 2.45,
+        policy: HeadingRandomWalk | None = None,
+        margin: float = 2.6,
+        goal_y_range: tuple[float, float] = (6.6, 57.4),
+        hazard: tuple[float, float, float, float] | None = None,
+        hazard_clearance: float = 5.0,
+    ) -> None:
         if name not in GEOMETRIES:
             raise ValueError(f"unknown rooms world {name!r}; known: {sorted(GEOMETRIES)}")
         self.name = name
@@ -106,8 +119,18 @@ class GridRoomsWorld(_DotWorld):
     """A grid of rooms joined by doors (a maze drawn from ``layout_seed``): collection with the heading random walk, and
     goal-reaching episodes whose start and goal lie ``min_room_distance`` or more doors apart."""
 
-    def __init__(self, name: str = "grid_rooms", rooms: int = 3, layout_seed: int = 0, extra_doors: int = 0, door_half_width: float = 3,
-                 max_action: float = 2.45, policy: HeadingRandomWalk | None = None, margin: float = 2.6, min_room_distance: int = 3) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str = "grid_rooms",
+        rooms: int = 3,
+        layout_seed: int = 0,
+        extra_doors: int = 0,
+        door_half_width: float = 3,
+        max_action: float = 2.45,
+        policy: HeadingRandomWalk | None = None,
+        margin: float = 2.6,
+        min_room_distance: int = 3,
+    ) -> None:
         self.name = name
         self.geometry = GridRoomsGeometry(rooms=rooms, layout_seed=layout_seed, extra_doors=extra_doors, door_half_width=door_half_width)
         self.max_action = max_action
@@ -126,7 +149,13 @@ class GridRoomsWorld(_DotWorld):
     def metadata(self) -> dict[str, Any]:
         g = self.geometry
         layout = {"rooms": g.rooms, "layout_seed": g.layout_seed, "extra_doors": g.extra_doors, "door_half_width": g.door_half_width}
-        return {"env": self.name, "gym_id": self.gym_id, "layout": layout, "policy": type(self.policy).__name__, "policy_config": self.policy.config()}
+        return {
+            "env": self.name,
+            "gym_id": self.gym_id,
+            "layout": layout,
+            "policy": type(self.policy).__name__,
+            "policy_config": self.policy.config(),
+        }
 
 
 class GymPixelsWorld:
@@ -151,7 +180,9 @@ class GymPixelsWorld:
         try:
             return gym.make(self.gym_id, render_mode="rgb_array", **self.env_kwargs)
         except gym.error.Error as error:
-            raise ValueError(f"cannot make gymnasium env {self.gym_id!r}: {error}. Registered ids include e.g. Pendulum-v1, MountainCarContinuous-v0") from error
+            raise ValueError(
+                f"cannot make gymnasium env {self.gym_id!r}: {error}. Registered ids include e.g. Pendulum-v1, MountainCarContinuous-v0"
+            ) from error
 
     @property
     def action_dim(self) -> int:

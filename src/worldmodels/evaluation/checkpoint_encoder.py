@@ -38,10 +38,16 @@ def _differences(expected: dict[str, torch.Tensor], given: dict[str, torch.Tenso
     """The first few missing, unexpected and mis-shaped keys between two state dicts, in one line."""
     missing = sorted(set(expected) - set(given))
     unexpected = sorted(set(given) - set(expected))
-    shapes = [f"{k} {tuple(given[k].shape)} vs {tuple(expected[k].shape)}" for k in sorted(set(expected) & set(given))
-              if given[k].shape != expected[k].shape]  # fmt: skip
-    parts = [f"{label}: {', '.join(keys[:3])}{' …' if len(keys) > 3 else ''}"
-             for label, keys in (("missing", missing), ("unexpected", unexpected), ("checkpoint vs requested shape", shapes)) if keys]  # fmt: skip
+    shapes = [
+        f"{k} {tuple(given[k].shape)} vs {tuple(expected[k].shape)}"
+        for k in sorted(set(expected) & set(given))
+        if given[k].shape != expected[k].shape
+    ]
+    parts = [
+        f"{label}: {', '.join(keys[:3])}{' …' if len(keys) > 3 else ''}"
+        for label, keys in (("missing", missing), ("unexpected", unexpected), ("checkpoint vs requested shape", shapes))
+        if keys
+    ]
     return "; ".join(parts)
 
 

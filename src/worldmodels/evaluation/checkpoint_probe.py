@@ -44,8 +44,12 @@ def evaluate_checkpoint(cfg: DictConfig, output_dir: Path, overrides: list[str])
     tokens = wants_tokens(cfg.probe)
 
     data_key = {k: v for k, v in OmegaConf.to_container(data_cfg, resolve=True).items() if k not in LOADER_KEYS}
-    fingerprint = {"encoder": OmegaConf.to_container(encoder_cfg, resolve=True), "data": data_key, "prefix": cfg.encoder_prefix,
-                   "data_files": data_files_key(data_key)}  # fmt: skip
+    fingerprint = {
+        "encoder": OmegaConf.to_container(encoder_cfg, resolve=True),
+        "data": data_key,
+        "prefix": cfg.encoder_prefix,
+        "data_files": data_files_key(data_key),
+    }
 
     def extract(split: str) -> tuple[torch.Tensor, torch.Tensor]:
         return extract_features(encoder, datamodule.feature_dataloaders()[split], datamodule.preprocess, tokens=tokens)

@@ -55,8 +55,10 @@ def check_cache_dir(cache_dir: Path, key: str) -> Path:
         return cache_dir
     why = "is not a folder" if not existing.is_dir() else "is not writable"
     where = f"{existing} {why}" if existing == cache_dir else f"it would be made inside {existing}, which {why}"
-    raise CacheDirError(f"cannot cache extracted features in {cache_dir}: {where}. Set {key}=<a writable folder> to cache them "
-                        f"elsewhere (e.g. {key}=$HOME/feature_cache)")  # fmt: skip
+    raise CacheDirError(
+        f"cannot cache extracted features in {cache_dir}: {where}. Set {key}=<a writable folder> to cache them "
+        f"elsewhere (e.g. {key}=$HOME/feature_cache)"
+    )
 
 
 def cached_features(path: Path, extract: Callable[[], Split]) -> tuple[Split, bool]:

@@ -50,8 +50,9 @@ def frozen_probe_reports(
     """Fit every probe of ``probes`` ({name: probe config}) on frozen train-split features, score it on the test split.
 
     Features are extracted once and shared: tokens (N, T, D) when any probe reads tokens (pooled (N, D) features
-    are then the encoder's ``pool`` of them), else pooled. ``datamodule`` provides ``feature_dataloaders(train_images)`` ({"train", "test"}; the probes train
-    on the first ``train_images`` training images, all when None), ``preprocess`` and ``num_classes``. Returns
+    are then the encoder's ``pool`` of them), else pooled. ``datamodule`` provides ``feature_dataloaders(train_images)``
+    ({"train", "test"}; the probes train on the first ``train_images`` training images, all when None), ``preprocess``
+    and ``num_classes``. Returns
     {name: ``fit_probe``'s report plus "seconds" (its share of extraction and its fit)}.
     """
     loaders = datamodule.feature_dataloaders(train_images)

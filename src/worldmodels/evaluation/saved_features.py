@@ -22,7 +22,9 @@ def load_feature_folder(folder: Path, classes: list[str] | None = None) -> tuple
     names = [entry["label"] for entry in saved]
     unlabelled = [str(path) for path, name in zip(files, names, strict=True) if not name]
     if unlabelled:
-        raise ValueError(f"{len(unlabelled)} feature files have no label (videos outside class folders and no labels CSV), e.g. {unlabelled[0]}")
+        raise ValueError(
+            f"{len(unlabelled)} feature files have no label (videos outside class folders and no labels CSV), e.g. {unlabelled[0]}"
+        )
     classes = classes if classes is not None else sorted(set(names))
     index = {name: i for i, name in enumerate(classes)}
     unknown = sorted({name for name in names if name not in index})

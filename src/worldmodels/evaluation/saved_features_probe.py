@@ -28,12 +28,22 @@ def evaluate_saved_features(cfg: DictConfig, output_dir: Path, overrides: list[s
     tokens = train_features.ndim == 3
     if tokens != wants_tokens(cfg.probe):
         kind = "tokens (N, T, D)" if tokens else "pooled (N, D)"
-        raise ValueError(f"{root} holds {kind} features but probe.features={cfg.probe.get('features', 'pooled')}: "
-                         "extract with features=tokens for attentive probes, features=pooled for linear and kNN ones")  # fmt: skip
+        raise ValueError(
+            f"{root} holds {kind} features but probe.features={cfg.probe.get('features', 'pooled')}: "
+            "extract with features=tokens for attentive probes, features=pooled for linear and kNN ones"
+        )
     report = fit_probe(cfg.probe, (train_features, train_labels), (test_features, test_labels), len(classes), cfg.seed)
-    results = {"features_dir": str(root), "classes": classes, "train_videos": len(train_labels), "test_videos": len(test_labels),
-               "probe": OmegaConf.to_container(cfg.probe, resolve=True), "features": "tokens" if tokens else "pooled", "seed": cfg.seed,
-               **report, "wall_time_s": round(time.perf_counter() - start, 1)}  # fmt: skip
+    results = {
+        "features_dir": str(root),
+        "classes": classes,
+        "train_videos": len(train_labels),
+        "test_videos": len(test_labels),
+        "probe": OmegaConf.to_container(cfg.probe, resolve=True),
+        "features": "tokens" if tokens else "pooled",
+        "seed": cfg.seed,
+        **report,
+        "wall_time_s": round(time.perf_counter() - start, 1),
+    }
     write_run_record(output_dir, cfg, overrides, repo)
     atomic_write_json(output_dir / "results.json", results)
     return results

@@ -36,7 +36,9 @@ class FutureSurprise(nn.Module):
         """Windows (N, C, T, H, W), normalised as in training -> surprise (N,)."""
         targets = self.target_encoder(windows)
         targets = F.layer_norm(targets, targets.shape[-1:])
-        context_indices, target_indices = (index.to(windows.device).expand(len(windows), -1) for index in self.split(windows.shape[2], targets.shape[1]))
+        context_indices, target_indices = (
+            index.to(windows.device).expand(len(windows), -1) for index in self.split(windows.shape[2], targets.shape[1])
+        )
         context = self.encoder(windows, keep=context_indices)
         predictions = self.predictor(context, context_indices, target_indices)
         return (predictions - targets[:, target_indices[0]]).abs().mean(dim=(1, 2))

@@ -27,8 +27,10 @@ def load_predictor(checkpoint: dict[str, Any], path: Path, predictor_cfg: DictCo
     """The checkpoint's token predictor (weights under ``predictor.``), rebuilt from its config at encoder width ``dim``."""
     predictor = instantiate(predictor_cfg, dim=dim)
     if not getattr(predictor, "predicts_tokens", False):
-        raise ValueError(f"{path} has a {type(predictor).__name__}, which predicts pooled embeddings: surprise needs a token predictor "
-                         "(train with predictor=vit and a token masker, e.g. experiment=vjepa_future_moving_fmnist)")  # fmt: skip
+        raise ValueError(
+            f"{path} has a {type(predictor).__name__}, which predicts pooled embeddings: surprise needs a token predictor "
+            "(train with predictor=vit and a token masker, e.g. experiment=vjepa_future_moving_fmnist)"
+        )
     predictor.load_state_dict(encoder_state(checkpoint, PREFIXES["predictor"], path))
     return predictor
 

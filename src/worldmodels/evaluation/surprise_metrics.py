@@ -36,7 +36,10 @@ def surprise_report(possible: torch.Tensor, impossible: torch.Tensor, events: to
         for index, event in enumerate(event_names):
             chosen = events == index
             if chosen.any():
-                by_event[event] = {"relative_accuracy": relative_accuracy(pos[chosen], imp[chosen]), "auroc": auroc(pos[chosen], imp[chosen]),
-                                   "pairs": int(chosen.sum())}  # fmt: skip
+                by_event[event] = {
+                    "relative_accuracy": relative_accuracy(pos[chosen], imp[chosen]),
+                    "auroc": auroc(pos[chosen], imp[chosen]),
+                    "pairs": int(chosen.sum()),
+                }
         report[name] = {"relative_accuracy": relative_accuracy(pos, imp), "auroc": auroc(pos, imp), "by_event": by_event}
     return report

@@ -60,8 +60,17 @@ def extract(cfg: DictConfig, output_dir: Path) -> dict[str, Any]:
         record = {"features": features.to(dtype), "label": inputs[entry.label][1], "path": str(entry.path), "frame_indices": indices}
         atomic_write(target, lambda partial: torch.save(record, partial))  # noqa: B023 (called at once)
         written.append(str(target))
-    index = {"input": str(source), "out_dir": str(out_dir), "videos": len(written), "skipped": len(inputs) - len(readable),
-             "features": cfg.features, "feature_shape": list(features.shape) if written else None, "num_frames": cfg.num_frames,
-             **options, "files": written, "wall_time_s": round(time.perf_counter() - start, 1)}  # fmt: skip
+    index = {
+        "input": str(source),
+        "out_dir": str(out_dir),
+        "videos": len(written),
+        "skipped": len(inputs) - len(readable),
+        "features": cfg.features,
+        "feature_shape": list(features.shape) if written else None,
+        "num_frames": cfg.num_frames,
+        **options,
+        "files": written,
+        "wall_time_s": round(time.perf_counter() - start, 1),
+    }
     atomic_write_json(out_dir / "index.json", index)
     return index

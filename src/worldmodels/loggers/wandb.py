@@ -125,9 +125,18 @@ def init_settings(init_timeout_s: float) -> Any | None:
     return wandb.Settings(init_timeout=init_timeout_s)
 
 
-def wandb_logger(project: str, save_dir: str, group: str | None = None, job_type: str = "train", mode: str = "auto",
-                 tags: Sequence[str] = (), sweep_group: bool = True, connect_timeout_s: float = 5.0,
-                 init_timeout_s: float = 60.0, **kwargs: Any) -> WandbLogger:  # fmt: skip
+def wandb_logger(
+    project: str,
+    save_dir: str,
+    group: str | None = None,
+    job_type: str = "train",
+    mode: str = "auto",
+    tags: Sequence[str] = (),
+    sweep_group: bool = True,
+    connect_timeout_s: float = 5.0,
+    init_timeout_s: float = 60.0,
+    **kwargs: Any,
+) -> WandbLogger:
     """A WandbLogger in the mode ``choose_mode`` picks (``"auto"``: online when credentials and a server that answers
     within ``connect_timeout_s`` seconds, else offline with a `wandb sync` hint; ``"online"`` fails fast without one).
 

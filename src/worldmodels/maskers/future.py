@@ -15,7 +15,9 @@ def future_indices(grid: tuple[int, int, int], context_token_frames: int) -> tup
     (K = c · H · W,) and every later one (M = (T − c) · H · W,)."""
     frames, height, width = grid
     if not 0 < context_token_frames < frames:
-        raise ValueError(f"the context must keep between 1 and {frames - 1} of the clip's {frames} token frames, got {context_token_frames}")
+        raise ValueError(
+            f"the context must keep between 1 and {frames - 1} of the clip's {frames} token frames, got {context_token_frames}"
+        )
     split = context_token_frames * height * width
     return torch.arange(split), torch.arange(split, frames * height * width)
 
@@ -43,7 +45,8 @@ class FutureMasker(Masker):
         if len(self.grid) != 3:
             raise ValueError(f"future prediction needs clips of more than one frame, got num_frames={num_frames}")
         self.splits = [
-            future_indices(self.grid, check_divisible(int(c), tubelet_size, "number of context frames", "tubelet size")) for c in context_frames
+            future_indices(self.grid, check_divisible(int(c), tubelet_size, "number of context frames", "tubelet size"))
+            for c in context_frames
         ]
 
     def sample(self, batch_size: int, generator: torch.Generator) -> list[MaskSet]:

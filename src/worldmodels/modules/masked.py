@@ -66,7 +66,9 @@ def rollout_prediction_loss(
     """
     frame_tokens = getattr(predictor, "frame_tokens", None)
     if frame_tokens is None or predictor.num_positions == frame_tokens:
-        raise ValueError(f"the rollout loss predicts clips frame by frame: {type(predictor).__name__} needs a clip token grid (predictor.num_frames > 1)")
+        raise ValueError(
+            f"the rollout loss predicts clips frame by frame: {type(predictor).__name__} needs a clip token grid (predictor.num_frames > 1)"
+        )
     check_token_grids(predictor, masks, target_tokens.shape[1])
     targets = F.layer_norm(target_tokens, target_tokens.shape[-1:])
     losses, first_context = [], None

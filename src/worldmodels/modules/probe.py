@@ -50,9 +50,18 @@ class ProbeTrainer(pl.LightningModule):
         if features not in FEATURE_KINDS:
             raise ValueError(f"probe features must be one of {list(FEATURE_KINDS)}, got {features!r}")
         self.grid = [(rate, decay) for rate in _as_list(lr) for decay in _as_list(weight_decay)]
-        self.save_hyperparameters({"in_dim": in_dim, "num_classes": num_classes, "grid": self.grid, "epochs": epochs,
-                                   "batch_size": batch_size, "warmup_steps": warmup_steps, "features": features,
-                                   "accelerator": accelerator})  # fmt: skip
+        self.save_hyperparameters(
+            {
+                "in_dim": in_dim,
+                "num_classes": num_classes,
+                "grid": self.grid,
+                "epochs": epochs,
+                "batch_size": batch_size,
+                "warmup_steps": warmup_steps,
+                "features": features,
+                "accelerator": accelerator,
+            }
+        )
         self.heads = nn.ModuleList([head(in_dim=in_dim, num_classes=num_classes) for _ in self.grid])
 
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:

@@ -30,11 +30,27 @@ class WorldModel(pl.LightningModule):
     reconstructs the observations from the latents and does shape it. Planners use ``encode``, ``rollout`` and ``macro_step``.
     """
 
-    def __init__(self, encoder: nn.Module, head: nn.Module, predictor: Dynamics, regularizer: nn.Module, state_dim: int = 2,
-                 rollout_steps: int = 8, teacher_weight: float = 1.0, rollout_weight: float = 1.0, state_scale: float = 64.0,
-                 lr: float = 1e-3, weight_decay: float = 0.0, warmup_steps: int = 50, final_lr_ratio: float = 0.0,
-                 high_level: nn.Module | None = None, high_level_weight: float = 1.0, decoder: nn.Module | None = None,
-                 decoder_weight: float = 1.0, run_config: dict[str, Any] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        encoder: nn.Module,
+        head: nn.Module,
+        predictor: Dynamics,
+        regularizer: nn.Module,
+        state_dim: int = 2,
+        rollout_steps: int = 8,
+        teacher_weight: float = 1.0,
+        rollout_weight: float = 1.0,
+        state_scale: float = 64.0,
+        lr: float = 1e-3,
+        weight_decay: float = 0.0,
+        warmup_steps: int = 50,
+        final_lr_ratio: float = 0.0,
+        high_level: nn.Module | None = None,
+        high_level_weight: float = 1.0,
+        decoder: nn.Module | None = None,
+        decoder_weight: float = 1.0,
+        run_config: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.save_hyperparameters(ignore=["encoder", "head", "predictor", "regularizer", "high_level", "decoder"])
         self.encoder, self.head, self.predictor, self.regularizer = encoder, head, predictor, regularizer
@@ -83,7 +99,12 @@ class WorldModel(pl.LightningModule):
         if "reconstruction" in out:
             loss = loss + self.hparams.decoder_weight * out["reconstruction"]
         if is_logging_step(self):
-            metrics = {"train/loss": loss, "train/teacher_loss": out["teacher"], "train/rollout_loss": rollout, "train/reg_loss": regularization["loss"]}
+            metrics = {
+                "train/loss": loss,
+                "train/teacher_loss": out["teacher"],
+                "train/rollout_loss": rollout,
+                "train/reg_loss": regularization["loss"],
+            }
             metrics |= {f"reg/{k}": v for k, v in regularization.items() if k != "loss"}
             metrics["collapse/std"] = embedding_std(out["latents"][:, 0].detach())
             if "pos_err" in out:

@@ -36,8 +36,16 @@ def build_world_model(cfg: DictConfig, world: World) -> pl.LightningModule:
     high_level = instantiate(cfg.high_level, latent_dim=head.out_dim, action_dim=world.action_dim) if cfg.get("high_level") else None
     decoder = instantiate(cfg.decoder, latent_dim=head.out_dim, obs_shape=tuple(world.obs_shape)) if cfg.get("decoder") else None
     state_dim = 2 if hasattr(world, "geometry") else 0
-    return instantiate(cfg.model, _partial_=True)(encoder=encoder, head=head, predictor=dynamics, regularizer=regularizer, high_level=high_level,
-                                                  decoder=decoder, state_dim=state_dim, run_config=OmegaConf.to_container(cfg, resolve=True))  # fmt: skip
+    return instantiate(cfg.model, _partial_=True)(
+        encoder=encoder,
+        head=head,
+        predictor=dynamics,
+        regularizer=regularizer,
+        high_level=high_level,
+        decoder=decoder,
+        state_dim=state_dim,
+        run_config=OmegaConf.to_container(cfg, resolve=True),
+    )
 
 
 def build_controller(cfg: DictConfig, model: pl.LightningModule, world: World) -> LatentMPC:
@@ -45,7 +53,9 @@ def build_controller(cfg: DictConfig, model: pl.LightningModule, world: World) -
     return instantiate(cfg.planner, world_model=model, action_dim=world.action_dim)
 
 
-def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: World, run_dir: Path, checkpoint: str | Path | None) -> dict[str, Any]:
+def evaluate_and_record(
+    cfg: DictConfig, model: pl.LightningModule, world: World, run_dir: Path, checkpoint: str | Path | None
+) -> dict[str, Any]:
     """Run the planning protocol (with ``cfg.guardrail`` fitted first when set) on the weights of ``checkpoint`` (the
     file they were saved to, for the fingerprint); write trajectories.png and episode.gif; return the protocol's results
     with a fingerprint (``worldmodels.planning.protocol.fingerprint``)."""
@@ -58,7 +68,9 @@ def evaluate_and_record(cfg: DictConfig, model: pl.LightningModule, world: World
         controller.objective.guardrails.append(guardrail)
         guardrail_report = {"guardrail": {**OmegaConf.to_container(cfg.guardrail, resolve=True), **guardrail.fit_report}}
     results, record = evaluate_planning(controller, world, out_dir=run_dir, **OmegaConf.to_container(cfg.protocol, resolve=True))
-    planning_cfg = {key: OmegaConf.to_container(cfg[key], resolve=True) for key in ("env", "solver", "planner", "protocol", "guardrail") if key in cfg}
+    planning_cfg = {
+        key: OmegaConf.to_container(cfg[key], resolve=True) for key in ("env", "solver", "planner", "protocol", "guardrail") if key in cfg
+    }
     results["fingerprint"] = fingerprint(checkpoint, model, planning_cfg, results.pop("episodes_sha256"))
     probe = getattr(model, "position_probe", None)
     decode = (lambda latents: probe(latents).detach() * model.hparams.state_scale) if probe is not None else None

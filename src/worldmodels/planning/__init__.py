@@ -12,6 +12,29 @@ from worldmodels.planning.protocol import SPLITS, SeededEpisodes, episode_seeds,
 from worldmodels.planning.search import LatentGraphSearch, LatentPath
 from worldmodels.planning.solvers import BoxSolver, CEMSolver, CostFn, GradientSolver, ICEMSolver, MPPISolver
 
-__all__ = ["SPLITS", "BoxSolver", "CEMSolver", "Correction", "CostFn", "EpisodeRecord", "GradientSolver", "Guardrail", "GuardrailHead",
-           "GuardrailRecipe", "ICEMSolver", "LatentGoalEnergy", "LatentGraphSearch", "LatentMPC", "LatentPath", "MPPISolver", "ModelCalls",
-           "SeededEpisodes", "Transition", "TransitionMemory", "episode_seeds", "evaluate_planning", "random_floor", "wilson_interval"]  # fmt: skip
+__all__ = [
+    "SPLITS",
+    "BoxSolver",
+    "CEMSolver",
+    "Correction",
+    "CostFn",
+    "EpisodeRecord",
+    "GradientSolver",
+    "Guardrail",
+    "GuardrailHead",
+    "GuardrailRecipe",
+    "ICEMSolver",
+    "LatentGoalEnergy",
+    "LatentGraphSearch",
+    "LatentMPC",
+    "LatentPath",
+    "MPPISolver",
+    "ModelCalls",
+    "SeededEpisodes",
+    "Transition",
+    "TransitionMemory",
+    "episode_seeds",
+    "evaluate_planning",
+    "random_floor",
+    "wilson_interval",
+]

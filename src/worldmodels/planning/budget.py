@@ -59,5 +59,9 @@ class ModelCalls:
 
     def totals(self) -> dict[str, int]:
         """Transitions by phase and in all, and calls in all."""
-        return {**{f"transitions_{phase}": count for phase, count in sorted(self.transitions.items())},
-                "transitions": sum(self.transitions.values()), "calls": sum(self.calls.values()), "encoded": self.encoded}  # fmt: skip
+        return {
+            **{f"transitions_{phase}": count for phase, count in sorted(self.transitions.items())},
+            "transitions": sum(self.transitions.values()),
+            "calls": sum(self.calls.values()),
+            "encoded": self.encoded,
+        }

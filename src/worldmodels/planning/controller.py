@@ -29,15 +29,31 @@ class LatentMPC:
     (``ModelCalls``), which counts the predicted transitions of the search and of the solver.
     """
 
-    def __init__(self, world_model: LatentWorldModel, solver: Solver, objective: LatentGoalEnergy, action_dim: int,
-                 search: LatentGraphSearch | None = None, corrections: Mapping[str, Correction | None] | None = None,
-                 execute_steps: int = 1, action_repeat: int = 1, warm_start: bool = True, seed: int = 0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        world_model: LatentWorldModel,
+        solver: Solver,
+        objective: LatentGoalEnergy,
+        action_dim: int,
+        search: LatentGraphSearch | None = None,
+        corrections: Mapping[str, Correction | None] | None = None,
+        execute_steps: int = 1,
+        action_repeat: int = 1,
+        warm_start: bool = True,
+        seed: int = 0,
+    ) -> None:
         if execute_steps < 1 or action_repeat < 1:
             raise ValueError(f"execute_steps={execute_steps} and action_repeat={action_repeat} must be >= 1")
         self.calls = ModelCalls(world_model)
         self.world_model, self.solver, self.objective, self.search = world_model, solver, objective, search
         self.corrections = {name: correction for name, correction in (corrections or {}).items() if correction is not None}
-        self.action_dim, self.execute_steps, self.action_repeat, self.warm_start, self.seed = action_dim, execute_steps, action_repeat, warm_start, seed
+        self.action_dim, self.execute_steps, self.action_repeat, self.warm_start, self.seed = (
+            action_dim,
+            execute_steps,
+            action_repeat,
+            warm_start,
+            seed,
+        )
         self.generators: list[torch.Generator] = []
         self.plan: torch.Tensor | None = None
         self.last_rollout: torch.Tensor | None = None
@@ -85,8 +101,15 @@ class LatentMPC:
                 correction.observe(transition)
         if self.search is not None:
             with self.calls.phase("search"):
-                goal = self.search.propose(self.calls, latent, goal, self.solver.action_low.expand(self.action_dim),
-                                           self.solver.action_high.expand(self.action_dim), list(self.corrections.values()), self.objective.guardrails)  # fmt: skip
+                goal = self.search.propose(
+                    self.calls,
+                    latent,
+                    goal,
+                    self.solver.action_low.expand(self.action_dim),
+                    self.solver.action_high.expand(self.action_dim),
+                    list(self.corrections.values()),
+                    self.objective.guardrails,
+                )
             self.last_subgoals = goal
         init = self.plan if self.warm_start and self.plan is not None else self.solver.initial_mean(batch, self.action_dim)
         with self.calls.phase("solver"):

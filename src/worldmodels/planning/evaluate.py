@@ -76,10 +76,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def evaluate_planning(controller: Planner, world: World, split: str = "test", episodes: int = 100, max_steps: int = 200,
-                      success_radius: float = 4.5, episodes_per_batch: int = 25, different_rooms: bool = True, floor: bool = True,
-                      plot_episodes: int = 8, out_dir: Path | None = None, record_predictions: bool = True,
-                      progress: bool = True) -> tuple[dict[str, Any], EpisodeRecord]:  # fmt: skip
+def evaluate_planning(
+    controller: Planner,
+    world: World,
+    split: str = "test",
+    episodes: int = 100,
+    max_steps: int = 200,
+    success_radius: float = 4.5,
+    episodes_per_batch: int = 25,
+    different_rooms: bool = True,
+    floor: bool = True,
+    plot_episodes: int = 8,
+    out_dir: Path | None = None,
+    record_predictions: bool = True,
+    progress: bool = True,
+) -> tuple[dict[str, Any], EpisodeRecord]:
     """Plan the first ``episodes`` episodes of ``split`` for ``max_steps`` env steps each, re-planning every
     ``controller.execute_steps``; success: final distance to the goal < ``success_radius`` (the env's units).
 
@@ -114,18 +125,32 @@ def evaluate_planning(controller: Planner, world: World, split: str = "test", ep
             if record_predictions and begin == 0:
                 plotted["predicted"].append(controller.last_rollout[0].clone())
             if controller.last_subgoals is not None:
-                subgoals.append(controller.last_subgoals[: plot_episodes].clone())
+                subgoals.append(controller.last_subgoals[:plot_episodes].clone())
             for k in range(min(actions.shape[1], max_steps - steps)):
                 path.append(rooms.step(actions[:, k]).clone())
                 nearest = torch.minimum(nearest, rooms.distance_to_goal())
                 steps += 1
             at_goal = int((rooms.distance_to_goal() < success_radius).sum())
             bar.update(begin * max_steps + len(rooms) * steps - bar.n)
-            bar.set_postfix_str(f"episodes {begin + 1}-{begin + len(rooms)}, re-plan {replans}, solved {successes}/{begin}, at the goal now {at_goal}/{len(rooms)}")
+            bar.set_postfix_str(
+                f"episodes {begin + 1}-{begin + len(rooms)}, re-plan {replans}, solved {successes}/{begin}, "
+                f"at the goal now {at_goal}/{len(rooms)}"
+            )
         final = rooms.distance_to_goal()
         successes += int((final < success_radius).sum())
-        floored = random_floor(world, batch_seeds, controller.solver.action_low.expand(controller.action_dim),
-                               controller.solver.action_high.expand(controller.action_dim), max_steps, success_radius, different_rooms) if floor else None  # fmt: skip
+        floored = (
+            random_floor(
+                world,
+                batch_seeds,
+                controller.solver.action_low.expand(controller.action_dim),
+                controller.solver.action_high.expand(controller.action_dim),
+                max_steps,
+                success_radius,
+                different_rooms,
+            )
+            if floor
+            else None
+        )
         floor_successes += int(floored.sum()) if floored is not None else 0
         counts = {name: correction.counts(len(rooms)) for name, correction in controller.corrections.items()}
         for name, count in counts.items():
@@ -164,7 +189,9 @@ def evaluate_planning(controller: Planner, world: World, split: str = "test", ep
         "episodes_per_batch": episodes_per_batch,
         "seconds_per_replan_per_episode": plan_seconds / max(episode_replans, 1),
         "total_planning_seconds": plan_seconds,
-        "model_transitions_per_replan_per_episode": {name: count / max(episode_replans, 1) for name, count in calls.items() if name.startswith("transitions")},
+        "model_transitions_per_replan_per_episode": {
+            name: count / max(episode_replans, 1) for name, count in calls.items() if name.startswith("transitions")
+        },
         "model_calls_per_replan": calls["calls"] / max(replans, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "episodes_sha256": sha256_of_json(manifest),
@@ -172,8 +199,11 @@ def evaluate_planning(controller: Planner, world: World, split: str = "test", ep
     }
     if violations:
         entered = torch.cat(violations)
-        results |= {"violation_rate": float(entered.float().mean()), "violation_ci95": list(wilson_interval(int(entered.sum()), episodes)),
-                    "safe_success_rate": int(((final < success_radius) & ~entered).sum()) / episodes}  # fmt: skip
+        results |= {
+            "violation_rate": float(entered.float().mean()),
+            "violation_ci95": list(wilson_interval(int(entered.sum()), episodes)),
+            "safe_success_rate": int(((final < success_radius) & ~entered).sum()) / episodes,
+        }
     if out_dir is not None:
         arrays = {"positions": torch.cat(positions).numpy(), "seeds": np.array(seeds), "final_distance": final.numpy()}
         with atomic_path(out_dir / "trajectories.npz") as partial, open(partial, "wb") as handle:
@@ -182,14 +212,31 @@ def evaluate_planning(controller: Planner, world: World, split: str = "test", ep
     return results, record
 
 
-def _rows(begin: int, rooms: SeededEpisodes, track: torch.Tensor, final: torch.Tensor, nearest: torch.Tensor, success_radius: float,
-          counts: dict[str, torch.Tensor], floored: torch.Tensor | None) -> list[dict[str, Any]]:  # fmt: skip
+def _rows(
+    begin: int,
+    rooms: SeededEpisodes,
+    track: torch.Tensor,
+    final: torch.Tensor,
+    nearest: torch.Tensor,
+    success_radius: float,
+    counts: dict[str, torch.Tensor],
+    floored: torch.Tensor | None,
+) -> list[dict[str, Any]]:
     layouts, goals = rooms.layouts(), rooms.goal  # stacked once for the batch
     rows = []
     for i, seed in enumerate(rooms.seeds):
-        row = {"episode": begin + i, "seed": seed, "success": int(final[i] < success_radius), "final_distance": float(final[i]),
-               "closest_distance": float(nearest[i]), "start_x": float(track[i, 0, 0]), "start_y": float(track[i, 0, 1]),
-               "goal_x": float(goals[i, 0]), "goal_y": float(goals[i, 1]), "steps": track.shape[1] - 1}  # fmt: skip
+        row = {
+            "episode": begin + i,
+            "seed": seed,
+            "success": int(final[i] < success_radius),
+            "final_distance": float(final[i]),
+            "closest_distance": float(nearest[i]),
+            "start_x": float(track[i, 0, 0]),
+            "start_y": float(track[i, 0, 1]),
+            "goal_x": float(goals[i, 0]),
+            "goal_y": float(goals[i, 1]),
+            "steps": track.shape[1] - 1,
+        }
         row |= {name: float(values[i]) for name, values in layouts.items()}
         row |= {name: int(count[i]) for name, count in counts.items()}
         if floored is not None:
@@ -199,7 +246,17 @@ def _rows(begin: int, rooms: SeededEpisodes, track: torch.Tensor, final: torch.T
 
 
 def _record(plotted: dict[str, list[Any]], count: int, hazard: torch.Tensor | None) -> EpisodeRecord:
-    layouts = {name: torch.cat([batch[name] for batch in plotted["layouts"]])[:count] for name in (plotted["layouts"][0] if plotted["layouts"] else {})}
+    layouts = {
+        name: torch.cat([batch[name] for batch in plotted["layouts"]])[:count]
+        for name in (plotted["layouts"][0] if plotted["layouts"] else {})
+    }
     subgoals = torch.cat(plotted["subgoals"])[:count] if plotted["subgoals"] else None
-    return EpisodeRecord(torch.cat(plotted["positions"])[:count], torch.cat(plotted["goals"])[:count], torch.cat(plotted["walls"])[:count],
-                         layouts, plotted["predicted"], subgoals, hazard)  # fmt: skip
+    return EpisodeRecord(
+        torch.cat(plotted["positions"])[:count],
+        torch.cat(plotted["goals"])[:count],
+        torch.cat(plotted["walls"])[:count],
+        layouts,
+        plotted["predicted"],
+        subgoals,
+        hazard,
+    )

@@ -46,7 +46,9 @@ class Guardrail:
     ``violates(latents (..., D))`` says which latents the head puts inside the zone.
     """
 
-    def __init__(self, head: GuardrailHead, weight: float = 10.0, hard: bool = False, threshold: float = 0.5, hard_penalty: float = 1e4) -> None:
+    def __init__(
+        self, head: GuardrailHead, weight: float = 10.0, hard: bool = False, threshold: float = 0.5, hard_penalty: float = 1e4
+    ) -> None:
         if not 0 < threshold < 1:
             raise ValueError(f"threshold={threshold}: a probability strictly between 0 and 1")
         self.head, self.weight, self.hard, self.threshold, self.hard_penalty = head.eval(), weight, hard, threshold, hard_penalty
@@ -54,8 +56,17 @@ class Guardrail:
         self.fit_report: dict[str, Any] = {}
 
     @classmethod
-    def fit(cls, latents: torch.Tensor, labels: torch.Tensor, hidden_dim: int = 32, steps: int = 500, lr: float = 1e-2, weight_decay: float = 1e-3,
-            seed: int = 0, **options: Any) -> Guardrail:  # fmt: skip
+    def fit(
+        cls,
+        latents: torch.Tensor,
+        labels: torch.Tensor,
+        hidden_dim: int = 32,
+        steps: int = 500,
+        lr: float = 1e-2,
+        weight_decay: float = 1e-3,
+        seed: int = 0,
+        **options: Any,
+    ) -> Guardrail:
         """Fit a head on labelled latents (N, D) with labels (N,) (1: violation) by full-batch AdamW on the class-balanced
         binary cross-entropy; ``options`` go to the constructor (weight, hard, threshold)."""
         if len(latents) != len(labels):
@@ -63,7 +74,9 @@ class Guardrail:
         labels = labels.float()
         positives = float(labels.sum())
         if positives in (0.0, float(len(labels))):
-            raise ValueError(f"the {len(labels)} labels are all {'violations' if positives else 'safe'}; a guardrail needs examples of both")
+            raise ValueError(
+                f"the {len(labels)} labels are all {'violations' if positives else 'safe'}; a guardrail needs examples of both"
+            )
         torch.manual_seed(seed)
         latents = latents.detach()
         head = GuardrailHead(latents.shape[-1], hidden_dim)
@@ -103,7 +116,9 @@ class GuardrailRecipe:
     """The config's guardrail: label ``labels`` observations of the env (``world.labelled_observations``), encode them
     with the world model and fit a ``Guardrail`` (head ``hidden_dim``, ``weight``, ``hard``, ``threshold``)."""
 
-    def __init__(self, labels: int = 100, hidden_dim: int = 32, weight: float = 10.0, hard: bool = False, threshold: float = 0.5, steps: int = 500) -> None:
+    def __init__(
+        self, labels: int = 100, hidden_dim: int = 32, weight: float = 10.0, hard: bool = False, threshold: float = 0.5, steps: int = 500
+    ) -> None:
         self.labels, self.hidden_dim, self.steps = labels, hidden_dim, steps
         self.options = {"weight": weight, "hard": hard, "threshold": threshold}
 

@@ -16,8 +16,13 @@ from PIL import Image  # noqa: E402
 from worldmodels.planning.evaluate import EpisodeRecord  # noqa: E402
 
 
-def plot_trajectories(record: EpisodeRecord, path: str | Path, success_radius: float, num_episodes: int = 8,
-                      decode: Callable[[torch.Tensor], torch.Tensor] | None = None) -> None:  # fmt: skip
+def plot_trajectories(
+    record: EpisodeRecord,
+    path: str | Path,
+    success_radius: float,
+    num_episodes: int = 8,
+    decode: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> None:
     """A grid of episodes: walls, the executed path (start o, end x), the goal with its success circle, the hazard box
     when there is one and, when the record has subgoals and ``decode`` maps latents (N, D) to positions (N, 2), the
     subgoals chosen along the way."""
@@ -48,7 +53,9 @@ def plot_trajectories(record: EpisodeRecord, path: str | Path, success_radius: f
     plt.close(fig)
 
 
-def episode_gif(record: EpisodeRecord, path: str | Path, decode: Callable[[torch.Tensor], torch.Tensor] | None, scale: int = 4, stride: int = 2) -> None:
+def episode_gif(
+    record: EpisodeRecord, path: str | Path, decode: Callable[[torch.Tensor], torch.Tensor] | None, scale: int = 4, stride: int = 2
+) -> None:
     """One episode as a GIF: left the real dot and goal, right the predicted rollout at that step (decoded to
     positions (H, 2) by ``decode``, e.g. the world model's position probe) over the same walls."""
     walls = record.walls[0].numpy().astype(np.float32) / 2

@@ -105,13 +105,26 @@ class SeededEpisodes:
     def manifest(self) -> list[dict[str, Any]]:
         """Each episode's seed, start, goal and layout: what the episodes are, for the fingerprint."""
         layouts = self.layouts()
-        return [{"seed": seed, "start": [round(v, 4) for v in pos.tolist()], "goal": [round(v, 4) for v in goal.tolist()],
-                 **{name: round(float(values[i]), 4) for name, values in layouts.items()}}
-                for i, (seed, pos, goal) in enumerate(zip(self.seeds, self.pos, self.goal, strict=True))]  # fmt: skip
+        return [
+            {
+                "seed": seed,
+                "start": [round(v, 4) for v in pos.tolist()],
+                "goal": [round(v, 4) for v in goal.tolist()],
+                **{name: round(float(values[i]), 4) for name, values in layouts.items()},
+            }
+            for i, (seed, pos, goal) in enumerate(zip(self.seeds, self.pos, self.goal, strict=True))
+        ]
 
 
-def random_floor(world: World, seeds: Sequence[int], action_low: torch.Tensor, action_high: torch.Tensor, max_steps: int, success_radius: float,
-                 different_rooms: bool = True) -> torch.Tensor:  # fmt: skip
+def random_floor(
+    world: World,
+    seeds: Sequence[int],
+    action_low: torch.Tensor,
+    action_high: torch.Tensor,
+    max_steps: int,
+    success_radius: float,
+    different_rooms: bool = True,
+) -> torch.Tensor:
     """The paired floor: the same episodes driven by actions uniform in the box [action_low, action_high] ((A,) each),
     each episode's actions from its own seed. Returns which episodes succeed (B,) bool."""
     episodes = SeededEpisodes(world, seeds, different_rooms)
@@ -146,9 +159,16 @@ def sha256_of_json(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def fingerprint(checkpoint: str | Path | None, model: torch.nn.Module, planning_config: dict[str, Any], episodes_sha256: str) -> dict[str, Any]:
+def fingerprint(
+    checkpoint: str | Path | None, model: torch.nn.Module, planning_config: dict[str, Any], episodes_sha256: str
+) -> dict[str, Any]:
     """What a planning result was measured on: the checkpoint file and its hash, the hash of the weights planned with,
     of the resolved planning config and of the episodes (``evaluate_planning``'s ``episodes_sha256``)."""
     found = checkpoint is not None and Path(checkpoint).is_file()
-    return {"checkpoint": str(checkpoint) if checkpoint else None, "checkpoint_sha256": sha256_of_file(checkpoint) if found else None,
-            "weights_sha256": sha256_of_weights(model), "config_sha256": sha256_of_json(planning_config), "episodes_sha256": episodes_sha256}  # fmt: skip
+    return {
+        "checkpoint": str(checkpoint) if checkpoint else None,
+        "checkpoint_sha256": sha256_of_file(checkpoint) if found else None,
+        "weights_sha256": sha256_of_weights(model),
+        "config_sha256": sha256_of_json(planning_config),
+        "episodes_sha256": episodes_sha256,
+    }

@@ -26,18 +26,33 @@ class DynamicsRegularizer(nn.Module):
     Latents (B, T, D), actions (B, T − 1, A).
     """
 
-    def __init__(self, frame: Regularizer, latent_dim: int, action_dim: int, temporal_weight: float = 0.0,
-                 inverse_dynamics_weight: float = 0.0, hidden_dim: int = 128, within_trajectory: bool = False,
-                 frame_dims: int | None = None, static_across_trajectories: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        frame: Regularizer,
+        latent_dim: int,
+        action_dim: int,
+        temporal_weight: float = 0.0,
+        inverse_dynamics_weight: float = 0.0,
+        hidden_dim: int = 128,
+        within_trajectory: bool = False,
+        frame_dims: int | None = None,
+        static_across_trajectories: bool = False,
+    ) -> None:
         super().__init__()
         if frame_dims is not None and not 0 < frame_dims <= latent_dim:
             raise ValueError(f"frame_dims={frame_dims} must be in [1, latent_dim={latent_dim}] (or null: all dimensions)")
         if static_across_trajectories and (frame_dims is None or frame_dims == latent_dim):
-            raise ValueError(f"static_across_trajectories=true regularizes the dims after frame_dims; set frame_dims below latent_dim={latent_dim}")
+            raise ValueError(
+                f"static_across_trajectories=true regularizes the dims after frame_dims; set frame_dims below latent_dim={latent_dim}"
+            )
         self.frame, self.frame_dims, self.static_across_trajectories = frame, frame_dims, static_across_trajectories
         self.within_trajectory = within_trajectory
         self.temporal_weight, self.inverse_dynamics_weight = temporal_weight, inverse_dynamics_weight
-        self.inverse_dynamics = nn.Sequential(nn.Linear(2 * latent_dim, hidden_dim), nn.GELU(), nn.Linear(hidden_dim, action_dim)) if inverse_dynamics_weight else None
+        self.inverse_dynamics = (
+            nn.Sequential(nn.Linear(2 * latent_dim, hidden_dim), nn.GELU(), nn.Linear(hidden_dim, action_dim))
+            if inverse_dynamics_weight
+            else None
+        )
 
     def forward(self, latents: torch.Tensor, actions: torch.Tensor, step: int) -> dict[str, torch.Tensor]:
         framed = latents[..., : self.frame_dims]

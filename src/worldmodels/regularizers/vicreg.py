@@ -15,7 +15,9 @@ class VICRegRegularizer(Regularizer):
     covariances divided by the dimension. Defaults are VICReg's 25 / 25 / 1.
     """
 
-    def __init__(self, inv_weight: float = 25.0, var_weight: float = 25.0, cov_weight: float = 1.0, gamma: float = 1.0, eps: float = 1e-4) -> None:
+    def __init__(
+        self, inv_weight: float = 25.0, var_weight: float = 25.0, cov_weight: float = 1.0, gamma: float = 1.0, eps: float = 1e-4
+    ) -> None:
         super().__init__()
         self.pred_weight = inv_weight
         self.var_weight, self.cov_weight, self.gamma, self.eps = var_weight, cov_weight, gamma, eps

@@ -56,8 +56,13 @@ def run_hydra_job(cfg: DictConfig, pipeline: Pipeline) -> dict[str, Any] | None:
         try:
             return pipeline(cfg, run_dir, overrides)
         except SIGTERMException as stop:
-            log.warning("%s stopped by a signal; its checkpoint is in %s/checkpoints: resume with resume=%s (exit code %d)",
-                        run_dir, run_dir, run_dir, EXIT_PREEMPTED)  # fmt: skip
+            log.warning(
+                "%s stopped by a signal; its checkpoint is in %s/checkpoints: resume with resume=%s (exit code %d)",
+                run_dir,
+                run_dir,
+                run_dir,
+                EXIT_PREEMPTED,
+            )
             raise SystemExit(EXIT_PREEMPTED) from stop
         except Exception as error:
             path = record_failure(run_dir, error, overrides)

@@ -21,16 +21,19 @@ def resolve_checkpoint(resume: str | None, key: str = "resume") -> str | None:
     path = Path(resume).expanduser()
     if path.is_file():
         if not is_complete_checkpoint(path):
-            raise ValueError(f"{key}={resume}: the file is truncated or not a checkpoint; pass its run dir to resume from "
-                             "the newest complete checkpoint there")  # fmt: skip
+            raise ValueError(
+                f"{key}={resume}: the file is truncated or not a checkpoint; pass its run dir to resume from "
+                "the newest complete checkpoint there"
+            )
         return str(path)
     if path.is_dir():
         found = run_dir_checkpoint(path)
         if found:
             return found
         listed = sorted(str(p.relative_to(path)) for p in path.rglob("*.ckpt"))
-        raise FileNotFoundError(f"{key}={resume}: no complete checkpoint in checkpoints/ of that run dir; checkpoint files found there: "
-                                f"{listed or 'none'}")  # fmt: skip
+        raise FileNotFoundError(
+            f"{key}={resume}: no complete checkpoint in checkpoints/ of that run dir; checkpoint files found there: {listed or 'none'}"
+        )
     raise FileNotFoundError(f"{key}={resume}: no such checkpoint file or run directory")
 
 

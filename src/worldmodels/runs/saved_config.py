@@ -40,7 +40,11 @@ def _retarget(node: Any) -> Any:
     moved = {}
     for key, value in node.items():
         name = value.rsplit(".", 1)[-1] if key == "_target_" and isinstance(value, str) else None
-        moved[key] = f"worldmodels.dynamics.{name}" if name in MOVED_TO_DYNAMICS and value.startswith("worldmodels.predictors.") else _retarget(value)
+        moved[key] = (
+            f"worldmodels.dynamics.{name}"
+            if name in MOVED_TO_DYNAMICS and value.startswith("worldmodels.predictors.")
+            else _retarget(value)
+        )
     return moved
 
 

@@ -50,8 +50,14 @@ def _panel(axis: plt.Axes, keys: list[str], settings: list[Setting], metric: str
         lines.setdefault(", ".join(f"{k}={setting.values[k]}" for k in keys[1:]), []).append(setting)
     for label, members in lines.items():
         members = sorted(members, key=lambda s: position[id(s)])
-        axis.errorbar([position[id(s)] for s in members], [s.mean for s in members], yerr=[s.std for s in members],
-                      marker="o", capsize=4, label=label or None)  # fmt: skip
+        axis.errorbar(
+            [position[id(s)] for s in members],
+            [s.mean for s in members],
+            yerr=[s.std for s in members],
+            marker="o",
+            capsize=4,
+            label=label or None,
+        )
     if not numeric:
         axis.set_xticks(range(len(categories)), categories, rotation=20)
     axis.set_xlabel(x_key or "")

@@ -31,8 +31,10 @@ def refuse_used_run_dir(run_dir: Path, overwrite: bool) -> None:
     """Raise when ``run_dir`` already holds results, unless ``overwrite`` (two runs given one ``hydra.run.dir``)."""
     found = [name for name in RESULT_FILES if (run_dir / name).exists()]
     if found and not overwrite:
-        raise RunDirInUseError(f"{run_dir} already holds {', '.join(found)} of an earlier run; give this run another "
-                               "hydra.run.dir, resume that run with resume=<run dir>, or pass overwrite=true to replace its results")  # fmt: skip
+        raise RunDirInUseError(
+            f"{run_dir} already holds {', '.join(found)} of an earlier run; give this run another "
+            "hydra.run.dir, resume that run with resume=<run dir>, or pass overwrite=true to replace its results"
+        )
 
 
 def saved_config_of(checkpoint: str) -> DictConfig | None:
@@ -44,8 +46,15 @@ def saved_config_of(checkpoint: str) -> DictConfig | None:
     return found
 
 
-def fit(cfg: DictConfig, trainer: pl.Trainer, model: pl.LightningModule, datamodule: Any, run_dir: Path, overrides: list[str],
-        loggers: list[Any]) -> None:  # fmt: skip
+def fit(
+    cfg: DictConfig,
+    trainer: pl.Trainer,
+    model: pl.LightningModule,
+    datamodule: Any,
+    run_dir: Path,
+    overrides: list[str],
+    loggers: list[Any],
+) -> None:
     """``trainer.fit`` from ``cfg.resume`` (after ``check_resumed_config``) or from a requeued job's own checkpoint;
     closes ``loggers``; raises ``NoTrainingStepsError`` when no optimizer step was taken. The temporary files a killed
     checkpoint write left beside the resumed checkpoint are removed."""

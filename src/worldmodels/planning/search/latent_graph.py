@@ -82,14 +82,30 @@ class LatentGraphSearch:
 
     TRANSITIONS = ("rollout", "high_level")
 
-    def __init__(self, macro_steps: int = 4, directions: int = 8, macro_scale: float = 1.0, max_depth: int = 40, max_nodes: int = 2000,
-                 merge: float = 0.5, min_move: float = 0.25, filter_radius: float = 0.5, transition: str = "rollout",
-                 goal_tolerance: float = 0.0, subgoal_ahead: int = 1) -> None:  # fmt: skip
+    def __init__(
+        self,
+        macro_steps: int = 4,
+        directions: int = 8,
+        macro_scale: float = 1.0,
+        max_depth: int = 40,
+        max_nodes: int = 2000,
+        merge: float = 0.5,
+        min_move: float = 0.25,
+        filter_radius: float = 0.5,
+        transition: str = "rollout",
+        goal_tolerance: float = 0.0,
+        subgoal_ahead: int = 1,
+    ) -> None:
         if transition not in self.TRANSITIONS:
             raise ValueError(f"transition={transition!r}; allowed: {self.TRANSITIONS}")
         self.macro_steps, self.directions, self.macro_scale = macro_steps, directions, macro_scale
         self.max_depth, self.max_nodes, self.merge, self.min_move = max_depth, max_nodes, merge, min_move
-        self.filter_radius, self.transition, self.goal_tolerance, self.subgoal_ahead = filter_radius, transition, goal_tolerance, subgoal_ahead
+        self.filter_radius, self.transition, self.goal_tolerance, self.subgoal_ahead = (
+            filter_radius,
+            transition,
+            goal_tolerance,
+            subgoal_ahead,
+        )
         self.last_paths: list[LatentPath] = []
 
     def macros(self, action_low: torch.Tensor, action_high: torch.Tensor) -> torch.Tensor:
@@ -97,18 +113,36 @@ class LatentGraphSearch:
         centre, half = (action_low + action_high) / 2, (action_high - action_low) / 2
         return centre + self.macro_scale * half * macro_directions(len(centre), self.directions)
 
-    def propose(self, world_model: LatentWorldModel, latents: torch.Tensor, goals: torch.Tensor, action_low: torch.Tensor, action_high: torch.Tensor,
-                filters: Sequence[TransitionFilter] = (), guardrails: Sequence[Guardrail] = ()) -> torch.Tensor:  # fmt: skip
+    def propose(
+        self,
+        world_model: LatentWorldModel,
+        latents: torch.Tensor,
+        goals: torch.Tensor,
+        action_low: torch.Tensor,
+        action_high: torch.Tensor,
+        filters: Sequence[TransitionFilter] = (),
+        guardrails: Sequence[Guardrail] = (),
+    ) -> torch.Tensor:
         """Current and goal latents (B, D) -> the subgoal latents (B, D) a solver plans toward this re-plan: each path's
         node ``subgoal_ahead`` macro-steps ahead, or the goal once the path is that short. The paths stay in
         ``last_paths``."""
         self.last_paths = self.search(world_model, latents, goals, self.macros(action_low, action_high), filters, guardrails)
-        ahead = [goal if len(path.latents) - 1 <= self.subgoal_ahead else path.latents[self.subgoal_ahead] for path, goal in zip(self.last_paths, goals, strict=True)]
+        ahead = [
+            goal if len(path.latents) - 1 <= self.subgoal_ahead else path.latents[self.subgoal_ahead]
+            for path, goal in zip(self.last_paths, goals, strict=True)
+        ]
         return torch.stack(ahead)
 
     @torch.no_grad()
-    def search(self, world_model: LatentWorldModel, starts: torch.Tensor, goals: torch.Tensor, macros: torch.Tensor, filters: Sequence[TransitionFilter] = (),
-               guardrails: Sequence[Guardrail] = ()) -> list[LatentPath]:  # fmt: skip
+    def search(
+        self,
+        world_model: LatentWorldModel,
+        starts: torch.Tensor,
+        goals: torch.Tensor,
+        macros: torch.Tensor,
+        filters: Sequence[TransitionFilter] = (),
+        guardrails: Sequence[Guardrail] = (),
+    ) -> list[LatentPath]:
         """For every episode, the path (of node latents) from its start to the searched node nearest its goal.
 
         ``starts`` and ``goals`` are (B, D); every node is expanded by ``macros`` (M, A) (see ``macros``). The B
@@ -122,8 +156,10 @@ class LatentGraphSearch:
             model = getattr(world_model, "high_level", None)
             if model is None or model.macro_steps != self.macro_steps:
                 found = "none" if model is None else f"one of {model.macro_steps} steps"
-                raise ValueError(f"transition=high_level needs a world model trained with a {self.macro_steps}-step high-level model "
-                                 f"(high_level=macro_mlp high_level.macro_steps={self.macro_steps}); this model has {found}")  # fmt: skip
+                raise ValueError(
+                    f"transition=high_level needs a world model trained with a {self.macro_steps}-step high-level model "
+                    f"(high_level=macro_mlp high_level.macro_steps={self.macro_steps}); this model has {found}"
+                )
         trees = [_Tree(start, episode) for episode, start in enumerate(starts)]
         for _ in range(self.max_depth):
             growing = [tree for tree in trees if tree.frontier and len(tree.latents) < self.max_nodes]
@@ -142,7 +178,9 @@ class LatentGraphSearch:
                 end = begin + len(tree.frontier) * len(macros)
                 tree_moved, tree_free = moved[begin:end], free[begin:end]
                 if tree.scale is None:
-                    tree.scale = tree_moved.masked_fill(~tree_free, 0.0).median().clamp_min(1e-8)  # a free macro-step's length, from the root's children
+                    tree.scale = (
+                        tree_moved.masked_fill(~tree_free, 0.0).median().clamp_min(1e-8)
+                    )  # a free macro-step's length, from the root's children
                 if filters:
                     paths = torch.cat([flat_parents[begin:end, None], rolled[begin:end, :-1]], dim=1)  # where each macro-step passes
                     headings = macros.repeat(len(tree.frontier), 1)

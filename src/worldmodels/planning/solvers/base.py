@@ -25,8 +25,13 @@ class BoxSolver:
     (scalars or (A,) bounds). ``reset`` forgets what a solver keeps between re-plans (new episodes).
     """
 
-    def __init__(self, horizon: int, max_action: float | list[float] = 1.0, action_low: float | list[float] | None = None,
-                 action_high: float | list[float] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        horizon: int,
+        max_action: float | list[float] = 1.0,
+        action_low: float | list[float] | None = None,
+        action_high: float | list[float] | None = None,
+    ) -> None:
         self.horizon = horizon
         bound = torch.as_tensor(max_action, dtype=torch.float32)
         self.action_low = -bound if action_low is None else torch.as_tensor(action_low, dtype=torch.float32)

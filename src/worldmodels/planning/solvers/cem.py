@@ -15,8 +15,16 @@ class CEMSolver(BoxSolver):
     ``init_std`` is a fraction of the action range; the std never falls below ``min_std`` (same units).
     """
 
-    def __init__(self, horizon: int = 10, samples: int = 256, iterations: int = 5, elites: int = 16, init_std: float = 0.5,
-                 min_std: float = 0.02, **bounds) -> None:  # fmt: skip
+    def __init__(
+        self,
+        horizon: int = 10,
+        samples: int = 256,
+        iterations: int = 5,
+        elites: int = 16,
+        init_std: float = 0.5,
+        min_std: float = 0.02,
+        **bounds,
+    ) -> None:
         super().__init__(horizon, **bounds)
         if not 1 < elites <= samples:
             raise ValueError(f"elites={elites} must lie in [2, samples={samples}]")
@@ -29,7 +37,9 @@ class CEMSolver(BoxSolver):
         noise[:, 0] = 0
         return self.clip(mean[:, None] + std[:, None] * noise)
 
-    def refit(self, candidates: torch.Tensor, costs: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def refit(
+        self, candidates: torch.Tensor, costs: torch.Tensor, mean: torch.Tensor, std: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         elite = gather_samples(candidates, costs.topk(self.elites, dim=1, largest=False).indices)
         return elite.mean(1), elite.std(1).clamp_min(self.min_std * self.action_range)
 
@@ -56,7 +66,9 @@ class MPPISolver(CEMSolver):
         super().__init__(**kwargs)
         self.temperature, self.max_std = temperature, max_std
 
-    def refit(self, candidates: torch.Tensor, costs: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def refit(
+        self, candidates: torch.Tensor, costs: torch.Tensor, mean: torch.Tensor, std: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         top = costs.topk(self.elites, dim=1, largest=False)
         elite = gather_samples(candidates, top.indices)
         weights = torch.softmax(-(top.values - top.values[:, :1]) / self.temperature, dim=1)[..., None, None]

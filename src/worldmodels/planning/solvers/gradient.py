@@ -13,7 +13,9 @@ class GradientSolver(BoxSolver):
     """``samples`` restarts (the first at ``init``, the others Gaussian around it) optimised by Adam for
     ``iterations`` steps with learning rate ``lr`` (a fraction of the action range), projected to the bounds."""
 
-    def __init__(self, horizon: int = 10, samples: int = 16, iterations: int = 20, lr: float = 0.1, init_std: float = 0.3, **bounds) -> None:
+    def __init__(
+        self, horizon: int = 10, samples: int = 16, iterations: int = 20, lr: float = 0.1, init_std: float = 0.3, **bounds
+    ) -> None:
         super().__init__(horizon, **bounds)
         self.samples, self.iterations, self.lr, self.init_std = samples, iterations, lr, init_std
 

@@ -15,7 +15,9 @@ def coloured_noise(beta: float, shape: tuple[int, ...], generator: torch.Generat
     freqs = torch.fft.rfftfreq(horizon)
     freqs[0] = freqs[1] if horizon > 1 else 1.0
     scale = freqs ** (-beta / 2)
-    spectrum = torch.complex(torch.randn(*lead, action_dim, len(freqs), generator=generator), torch.randn(*lead, action_dim, len(freqs), generator=generator))
+    spectrum = torch.complex(
+        torch.randn(*lead, action_dim, len(freqs), generator=generator), torch.randn(*lead, action_dim, len(freqs), generator=generator)
+    )
     signal = torch.fft.irfft(spectrum * scale, n=horizon)
     signal = signal / signal.std().clamp_min(1e-6)  # one normalisation for all the samples: keeps each one's low frequencies
     return signal.transpose(-1, -2)
@@ -26,8 +28,19 @@ class ICEMSolver(BoxSolver):
     iteration (and, shifted, to the next re-plan), population ``samples`` · ``decay``^i, the mean always tried. Each
     episode's noise comes from its own generator and is normalised over its own samples."""
 
-    def __init__(self, horizon: int = 10, samples: int = 128, iterations: int = 4, elites: int = 12, init_std: float = 0.5,
-                 min_std: float = 0.02, beta: float = 2.0, decay: float = 1.25, keep_elites: float = 0.3, **bounds) -> None:  # fmt: skip
+    def __init__(
+        self,
+        horizon: int = 10,
+        samples: int = 128,
+        iterations: int = 4,
+        elites: int = 12,
+        init_std: float = 0.5,
+        min_std: float = 0.02,
+        beta: float = 2.0,
+        decay: float = 1.25,
+        keep_elites: float = 0.3,
+        **bounds,
+    ) -> None:
         super().__init__(horizon, **bounds)
         if not 1 < elites <= samples:
             raise ValueError(f"elites={elites} must lie in [2, samples={samples}]")
