@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Two Rooms planner ladder on the test split: every row plans the same 100 test episodes with the world models of
-# the training seeds given, one `python -m worldmodels.plan` per row and seed, into ladder/<row>/seed_<n>/.
+# the training seeds given, one `worldmodels plan` per row and seed, into ladder/<row>/seed_<n>/.
 #   [EPISODES=25] bash experiments/two_rooms/ladder.sh ROW SEED=RUN_DIR [SEED=RUN_DIR ...]   (EPISODES: the test split's first ones; 100 by default)
 #   e.g. bash experiments/two_rooms/ladder.sh hierarchical 0=outputs/two_rooms/runs/<run0> 1=outputs/two_rooms/runs/<run1>
 # then: python experiments/two_rooms/ladder.py (the table ladder.md and the plot ladder.png).
@@ -25,5 +25,5 @@ here=$(dirname "$0")
 for pair in "$@"; do
   seed=${pair%%=*}
   run=${pair#*=}
-  python -m worldmodels.plan ckpt="$run" protocol.split=test protocol.episodes="${EPISODES:-100}" "${overrides[@]}" hydra.run.dir="$here/ladder/$row/seed_$seed"
+  worldmodels plan ckpt="$run" protocol.split=test protocol.episodes="${EPISODES:-100}" "${overrides[@]}" hydra.run.dir="$here/ladder/$row/seed_$seed"
 done
