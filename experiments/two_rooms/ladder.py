@@ -4,11 +4,15 @@
 
 Each ``ladder/<row>/seed_<n>/`` is the run dir of one ``worldmodels plan`` (see ``ladder.sh``); a row's
 figures are the mean ± std (sample std) of its seeds' success rates with the per-seed values, the paired random
-floor on the same episodes, the model transitions and seconds per re-plan per episode (mean over seeds).
+floor on the same episodes, the model transitions and seconds per re-plan per episode (mean over seeds). A row
+measured on the test split's first E episodes only also shows the default planner on those same E episodes (from the
+default's ``episodes.csv``: episodes are planned independently of each other, so the first E are a fair paired
+comparison).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import statistics
 from pathlib import Path
@@ -40,6 +44,19 @@ def load_row(row: str) -> list[dict]:
     return runs
 
 
+def default_on_first(episodes: int, seeds: list[int]) -> list[float] | None:
+    """The default planner's success (%) on the test split's first ``episodes`` episodes, per training seed."""
+    rates = []
+    for seed in seeds:
+        path = HERE / "ladder" / "hierarchical" / f"seed_{seed}" / "episodes.csv"
+        if not path.is_file():
+            return None
+        with path.open() as handle:
+            rows = list(csv.DictReader(handle))[:episodes]
+        rates.append(100 * statistics.mean(row["success"] in ("1", "True", "true") for row in rows))
+    return rates
+
+
 def summarize(runs: list[dict]) -> dict:
     rates = [100 * run["success_rate"] for run in runs]
     return {
@@ -59,14 +76,17 @@ def main() -> None:
     table = {row: summarize(runs) for row in ROWS if (runs := load_row(row))}
     lines = [
         "| planner | success, mean ± std over seeds | per seed | random floor | episodes per seed (split) "
-        "| model transitions per re-plan per episode | s per re-plan per episode |",
-        "|---|---|---|---|---|---|---|",
+        "| model transitions per re-plan per episode | s per re-plan per episode | the default on the same episodes |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    full = max(s["episodes"][-1] for s in table.values())
     for row, s in table.items():
         per_seed = ", ".join(f"{seed}: {rate:.0f} %" for seed, rate in zip(s["seeds"], s["rates"], strict=True))
+        paired = default_on_first(s["episodes"][0], s["seeds"]) if s["episodes"] == [s["episodes"][0]] and s["episodes"][0] < full else None
+        same = f"{statistics.mean(paired):.1f} ± {statistics.stdev(paired):.1f} %" if paired and len(paired) > 1 else "(this row)"
         lines.append(
             f"| {ROWS[row]} | **{s['mean']:.1f} ± {s['std']:.1f} %** | {per_seed} | {s['floor']:.1f} % | "
-            f"{'/'.join(map(str, s['episodes']))} ({'/'.join(s['splits'])}) | {s['transitions']:,.0f} | {s['seconds']:.3f} |"
+            f"{'/'.join(map(str, s['episodes']))} ({'/'.join(s['splits'])}) | {s['transitions']:,.0f} | {s['seconds']:.3f} | {same} |"
         )
     (HERE / "ladder.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
