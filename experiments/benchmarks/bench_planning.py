@@ -28,8 +28,7 @@ from common import compose_config, median, parse_args, write_json
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
-from worldmodels.cli.plan import load_world_model
-from worldmodels.pipelines.world_model import build_controller, build_world_model
+from worldmodels.pipelines.world_model import build_controller, build_world_model, load_world_model
 from worldmodels.planning import SeededEpisodes, episode_seeds, evaluate_planning
 
 PLANNERS = ("cem", "mppi", "icem", "gd", "hierarchical")

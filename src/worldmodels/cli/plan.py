@@ -7,36 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import hydra
-import torch
 from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from worldmodels.paths import CONFIG_DIR, REPO_ROOT
-from worldmodels.pipelines.world_model import build_world_model, evaluate_and_record
-from worldmodels.runs import resolve_checkpoint, saved_run_config, write_run_record
+from worldmodels.pipelines.world_model import evaluate_and_record, load_world_model
+from worldmodels.runs import write_run_record
 from worldmodels.runs.atomic import atomic_write_json
-
-
-def load_world_model(ckpt: str, world: Any) -> tuple[torch.nn.Module, DictConfig, Path]:
-    """The world model saved at ``ckpt`` (file or run dir), rebuilt from its run config, its run config and the
-    checkpoint file; checks it fits ``world``."""
-    path = Path(resolve_checkpoint(ckpt, key="ckpt"))
-    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-    run_cfg = saved_run_config(path, checkpoint)
-    if run_cfg is None or run_cfg.get("pipeline") != "world_model":
-        raise ValueError(
-            f"{path} is not a world-model checkpoint (its run config has pipeline={run_cfg.get('pipeline') if run_cfg else None!r}); "
-            "train one with `python train.py experiment=two_rooms`"
-        )
-    trained_env = run_cfg.env.get("name", run_cfg.env.get("id"))
-    if trained_env != world.name:
-        raise ValueError(
-            f"{path} was trained on env {trained_env!r}; planning in env {world.name!r} would mix worlds: pass env={trained_env}"
-        )
-    model = build_world_model(run_cfg, world)
-    model.load_state_dict(checkpoint["state_dict"])
-    return model.eval(), run_cfg, path
 
 
 def plan(cfg: DictConfig, output_dir: Path) -> dict[str, Any]:

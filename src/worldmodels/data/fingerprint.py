@@ -7,18 +7,18 @@ rewritten. Hidden entries (names starting with "."), such as the temporary files
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
+
+from worldmodels.runs.digest import sha256_of_json
 
 DIGEST_CHARS = 16
 
 
 def config_fingerprint(value: Any) -> str:
     """A short digest of a JSON-able ``value`` (keys sorted; other objects by their ``str``)."""
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:DIGEST_CHARS]
+    return sha256_of_json(value)[:DIGEST_CHARS]
 
 
 def file_listing(path: str | Path) -> list[tuple[str, int, int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -13,6 +12,7 @@ import torch
 
 from worldmodels.data.fingerprint import data_fingerprint
 from worldmodels.runs.atomic import atomic_write, atomic_write_json
+from worldmodels.runs.digest import sha256_of_json
 
 Split = tuple[torch.Tensor, torch.Tensor]
 LOADER_KEYS = ("batch_size", "eval_batch_size", "num_workers")  # data config keys that do not change the features
@@ -77,7 +77,7 @@ def cached_features(path: Path, extract: Callable[[], Split]) -> tuple[Split, bo
 
 def config_digest(key: dict[str, Any]) -> str:
     """A short stable digest of a JSON-able ``key`` (configs as plain containers)."""
-    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    return sha256_of_json(key)[:12]
 
 
 def cached_json(path: Path | None, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from worldmodels.pipelines.skeleton import RunParts
 from worldmodels.planning import LatentMPC, evaluate_planning
 from worldmodels.planning.plots import episode_gif, plot_trajectories
 from worldmodels.planning.protocol import fingerprint
+from worldmodels.runs import resolve_checkpoint, saved_run_config
 
 
 def build_world_model(cfg: DictConfig, world: World) -> pl.LightningModule:
@@ -86,6 +87,27 @@ def planning_results(cfg: DictConfig, model: pl.LightningModule, world: World, t
     last = getattr(trainer.checkpoint_callback, "last_model_path", None)
     planning = evaluate_and_record(cfg, model, world, run_dir, last) if cfg.evaluate.planning else {}
     return {"env": world.name, "planning": planning}
+
+
+def load_world_model(ckpt: str, world: World) -> tuple[pl.LightningModule, DictConfig, Path]:
+    """The world model saved at ``ckpt`` (file or run dir), rebuilt from its run config, its run config and the
+    checkpoint file; checks it fits ``world``."""
+    path = Path(resolve_checkpoint(ckpt, key="ckpt"))
+    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    run_cfg = saved_run_config(path, checkpoint)
+    if run_cfg is None or run_cfg.get("pipeline") != "world_model":
+        raise ValueError(
+            f"{path} is not a world-model checkpoint (its run config has pipeline={run_cfg.get('pipeline') if run_cfg else None!r}); "
+            "train one with `python train.py experiment=two_rooms`"
+        )
+    trained_env = run_cfg.env.get("name", run_cfg.env.get("id"))
+    if trained_env != world.name:
+        raise ValueError(
+            f"{path} was trained on env {trained_env!r}; planning in env {world.name!r} would mix worlds: pass env={trained_env}"
+        )
+    model = build_world_model(run_cfg, world)
+    model.load_state_dict(checkpoint["state_dict"])
+    return model.eval(), run_cfg, path
 
 
 def world_model_parts(cfg: DictConfig) -> RunParts:

@@ -11,7 +11,6 @@ it. The two splits own disjoint seed ranges:
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import numpy as np
 import torch
 
 from worldmodels.interfaces import EpisodeBatch, World
+from worldmodels.runs.digest import sha256_of_json
 
 SPLIT_SIZE = 1_000_000
 SPLITS = {"dev": 0, "test": SPLIT_SIZE}
@@ -152,11 +152,6 @@ def sha256_of_weights(module: torch.nn.Module) -> str:
         digest.update(f"{name}:{value.dtype}:{tuple(value.shape)}".encode())
         digest.update(value.numpy().tobytes() if value.dtype != torch.bfloat16 else value.float().numpy().tobytes())
     return digest.hexdigest()
-
-
-def sha256_of_json(value: Any) -> str:
-    """The hash of ``value``'s canonical JSON (sorted keys)."""
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def fingerprint(

@@ -17,6 +17,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from worldmodels.runs.atomic import atomic_write_json
+from worldmodels.runs.sweep import override_key
 
 log = logging.getLogger(__name__)
 RESUME_KEY = "resume"
@@ -25,11 +26,6 @@ IGNORED_KEYS = (RESUME_KEY, "paths", "overwrite")  # where a run lives and how i
 
 class ResumeConfigError(ValueError):
     """The config of a resumed run differs from the run's saved config in keys the command line did not name."""
-
-
-def override_key(override: str) -> str:
-    """The config key an override sets: "+model.lr=1e-3" -> "model.lr", "~data.augment" -> "data.augment"."""
-    return override.lstrip("~+").split("=", 1)[0]
 
 
 def run_dir_of(resume: str) -> Path:

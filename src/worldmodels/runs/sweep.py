@@ -47,18 +47,18 @@ class Setting:
         return 0.0 if self.metrics else math.nan
 
 
+def override_key(override: str) -> str:
+    """The config key an override sets: "+model.lr=1e-3" -> "model.lr", "~data.augment" -> "data.augment"."""
+    return override.lstrip("~+").split("=", 1)[0]
+
+
 def parse_overrides(lines: list[str]) -> dict[str, str]:
     """["seed=1", "+model.lr=1e-3", "~data.augment"] -> {"seed": "1", "model.lr": "1e-3", "data.augment": "<deleted>"}."""
-    parsed = {}
-    for line in (raw.strip() for raw in lines):
-        if not line:
-            continue
-        if line.startswith("~"):
-            parsed[line[1:].split("=", 1)[0]] = "<deleted>"
-            continue
-        key, _, value = line.lstrip("+").partition("=")
-        parsed[key] = value
-    return parsed
+    return {
+        override_key(line): "<deleted>" if line.startswith("~") else line.partition("=")[2]
+        for line in (raw.strip() for raw in lines)
+        if line
+    }
 
 
 def _job_overrides(job_dir: Path, failure: dict[str, Any] | None) -> list[str] | None:

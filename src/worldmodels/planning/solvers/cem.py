@@ -40,7 +40,10 @@ class CEMSolver(BoxSolver):
     def refit(
         self, candidates: torch.Tensor, costs: torch.Tensor, mean: torch.Tensor, std: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        elite = gather_samples(candidates, costs.topk(self.elites, dim=1, largest=False).indices)
+        return self.fit_elites(gather_samples(candidates, costs.topk(self.elites, dim=1, largest=False).indices))
+
+    def fit_elites(self, elite: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Elites (B, E, H, A) -> the Gaussian's mean and std (B, H, A), the std at least ``min_std`` of the range."""
         return elite.mean(1), elite.std(1).clamp_min(self.min_std * self.action_range)
 
     @torch.no_grad()

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import torch
 
-from worldmodels.planning.solvers.base import BoxSolver, CostFn, gather_samples
+from worldmodels.planning.solvers.base import CostFn, gather_samples
+from worldmodels.planning.solvers.cem import CEMSolver
 
 
 def coloured_noise(beta: float, shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
@@ -23,7 +24,7 @@ def coloured_noise(beta: float, shape: tuple[int, ...], generator: torch.Generat
     return signal.transpose(-1, -2)
 
 
-class ICEMSolver(BoxSolver):
+class ICEMSolver(CEMSolver):
     """iCEM: coloured-noise samples (``beta``), a fraction ``keep_elites`` of elites carried to the next
     iteration (and, shifted, to the next re-plan), population ``samples`` · ``decay``^i, the mean always tried. Each
     episode's noise comes from its own generator and is normalised over its own samples."""
@@ -41,11 +42,8 @@ class ICEMSolver(BoxSolver):
         keep_elites: float = 0.3,
         **bounds,
     ) -> None:
-        super().__init__(horizon, **bounds)
-        if not 1 < elites <= samples:
-            raise ValueError(f"elites={elites} must lie in [2, samples={samples}]")
-        self.samples, self.iterations, self.elites = samples, iterations, elites
-        self.init_std, self.min_std, self.beta, self.decay, self.keep_elites = init_std, min_std, beta, decay, keep_elites
+        super().__init__(horizon, samples, iterations, elites, init_std, min_std, **bounds)
+        self.beta, self.decay, self.keep_elites = beta, decay, keep_elites
         self.kept: torch.Tensor | None = None
 
     def reset(self) -> None:
@@ -74,7 +72,7 @@ class ICEMSolver(BoxSolver):
             improved = order.values[:, 0] < best_cost
             best = torch.where(improved[:, None, None], elite[:, 0], best)
             best_cost = torch.minimum(best_cost, order.values[:, 0])
-            mean, std = elite.mean(1), elite.std(1).clamp_min(self.min_std * self.action_range)
+            mean, std = self.fit_elites(elite)
             kept = elite[:, : max(1, int(self.keep_elites * self.elites))]
         self.kept = kept
         return best
